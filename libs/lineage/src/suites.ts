@@ -1,0 +1,54 @@
+import type { Prisma } from '@prisma/client';
+import type { LineageClient } from './client';
+
+/** Lineage access for suites. Every write is idempotent so a retried activity never duplicates. */
+
+export type SuiteStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export const suiteWithRelations = {
+  runs: { include: { checkpoints: { orderBy: { step: 'asc' } } }, orderBy: { name: 'asc' } },
+  probes: { orderBy: { taskQueue: 'asc' } },
+} satisfies Prisma.SuiteInclude;
+
+export type SuiteRecord = Prisma.SuiteGetPayload<{ include: typeof suiteWithRelations }>;
+
+export function getSuite(db: LineageClient, id: string): Promise<SuiteRecord | null> {
+  return db.suite.findUnique({ where: { id }, include: suiteWithRelations });
+}
+
+export function listSuites(db: LineageClient, take = 100): Promise<SuiteRecord[]> {
+  return db.suite.findMany({ include: suiteWithRelations, orderBy: { createdAt: 'desc' }, take });
+}
+
+/** Moves a suite to `status`; terminal states are never left (a late retry cannot resurrect a suite). */
+export async function setSuiteStatus(
+  db: LineageClient,
+  id: string,
+  status: SuiteStatus,
+  error?: string,
+): Promise<void> {
+  const terminal: SuiteStatus[] = ['completed', 'failed', 'cancelled'];
+  const { count } = await db.suite.updateMany({
+    where: { id, status: { notIn: terminal.filter((s) => s !== status) } },
+    data: { status, error: error ?? null },
+  });
+  if (count === 0 && !(await db.suite.findUnique({ where: { id }, select: { id: true } }))) {
+    throw new Error(`suite ${id} not found`);
+  }
+}
+
+export interface BackendProbeInput {
+  suiteId: string;
+  taskQueue: string;
+  hostname: string;
+  info: Prisma.InputJsonValue;
+}
+
+export function recordBackendProbe(db: LineageClient, probe: BackendProbeInput) {
+  const { suiteId, taskQueue } = probe;
+  return db.backendProbe.upsert({
+    where: { suiteId_taskQueue: { suiteId, taskQueue } },
+    create: probe,
+    update: { hostname: probe.hostname, info: probe.info },
+  });
+}
