@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+const schema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** The node pool's queue: `cpu` here, e.g. `gpu-h100` on an H100 pool. */
+  COHORT_TASK_QUEUE: z.string().min(1).default('cpu'),
+  DATABASE_URL: z.string().url(),
+  /** Heavy activities run one at a time per process: one process per GPU (or CPU node). */
+  COHORT_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(1),
+});
+
+export type GpuWorkerConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GpuWorkerConfig {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid gpu-worker configuration: ${issues}`);
+  }
+  return result.data;
+}

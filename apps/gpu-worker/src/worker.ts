@@ -1,0 +1,31 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createLineageClient } from '@cohort/lineage';
+import { createComputeActivities } from './activities';
+import type { GpuWorkerConfig } from './config';
+
+/**
+ * A compute worker: heavy activities only (no workflows), polling one node pool's task queue.
+ * Temporal's runtime shuts workers down gracefully on SIGINT/SIGTERM: polling stops, running
+ * activities are allowed to finish (or are retried elsewhere once their heartbeat times out).
+ */
+export async function runComputeWorker(config: GpuWorkerConfig): Promise<void> {
+  const db = createLineageClient(config.DATABASE_URL);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.COHORT_TASK_QUEUE,
+      activities: createComputeActivities(db, config.COHORT_TASK_QUEUE),
+      maxConcurrentActivityTaskExecutions: config.COHORT_MAX_CONCURRENT_ACTIVITIES,
+    });
+    console.log(
+      `[gpu-worker] polling task queue "${config.COHORT_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`,
+    );
+    await worker.run();
+    console.log('[gpu-worker] stopped');
+  } finally {
+    await connection.close();
+    await db.$disconnect();
+  }
+}

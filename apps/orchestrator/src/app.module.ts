@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { ConfigModule } from './config/config.module';
+import { HealthController } from './health/health.controller';
+import { LineageModule } from './lineage/lineage.module';
+import { SuitesModule } from './suites/suites.module';
+import { TemporalModule } from './temporal/temporal.module';
+
+@Module({
+  imports: [
+    ConfigModule,
+    LineageModule,
+    TemporalModule,
+    GraphQLModule.forRoot<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      autoSchemaFile: true, // code-first: the schema is generated from the decorated classes
+      sortSchema: true,
+      playground: false,
+    }),
+    SuitesModule,
+  ],
+  controllers: [HealthController],
+})
+export class AppModule {}

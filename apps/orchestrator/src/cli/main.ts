@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { InvalidSuiteSpecError, parseSuiteSpec } from '@cohort/suite-spec';
+import type { SuiteView } from '../suites/suite.views';
+import { ApiClient, ApiError } from './api-client';
+
+const USAGE = `usage:
+  cohort suite launch <spec.yaml> [--wait]   validate a suite spec and launch it
+  cohort suite show <suite-id>               a suite with its runs, checkpoints and probes
+  cohort suite list                          recent suites
+environment: COHORT_API_URL (default http://127.0.0.1:3000)`;
+
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+function summarize(s: SuiteView): string {
+  const lines = [`suite ${s.id}  ${s.name}  ${s.status}${s.error ? `  (${s.error})` : ''}`];
+  for (const p of s.probes) lines.push(`  worker ${p.taskQueue}@${p.hostname}: ${p.backend}, ${p.threads} threads, ${p.blas}`);
+  for (const r of s.runs) lines.push(`  run ${r.name}: ${r.status}, ${r.checkpoints.length} checkpoints`);
+  return lines.join('\n');
+}
+
+async function launch(api: ApiClient, file: string, wait: boolean): Promise<void> {
+  const spec = parseSuiteSpec(readFileSync(file, 'utf8')); // fail fast, before any network call
+  let suite = await api.request<SuiteView>('POST', '/suites', spec);
+  console.log(`launched suite ${suite.id} (workflow ${suite.workflowId})`);
+  while (wait && !TERMINAL.has(suite.status)) {
+    await new Promise((r) => setTimeout(r, 1000));
+    suite = await api.request<SuiteView>('GET', `/suites/${suite.id}`);
+  }
+  console.log(summarize(suite));
+  if (suite.status === 'failed') process.exitCode = 1;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const api = new ApiClient(process.env.COHORT_API_URL ?? 'http://127.0.0.1:3000');
+  const [group, command, arg] = argv;
+  if (group === 'suite' && command === 'launch' && arg) return launch(api, arg, argv.includes('--wait'));
+  if (group === 'suite' && command === 'show' && arg) {
+    return console.log(summarize(await api.request<SuiteView>('GET', `/suites/${arg}`)));
+  }
+  if (group === 'suite' && command === 'list') {
+    const suites = await api.request<SuiteView[]>('GET', '/suites');
+    return console.log(suites.map((s) => `${s.id}  ${s.status.padEnd(9)}  ${s.name}`).join('\n'));
+  }
+  console.error(USAGE);
+  process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+  const issues = err instanceof InvalidSuiteSpecError ? err.issues : err instanceof ApiError ? err.body.issues : undefined;
+  console.error(`cohort: ${issues ? 'invalid suite spec' : err.message}`);
+  for (const i of issues ?? []) console.error(`  ${i.path || '(spec)'}: ${i.message}`);
+  process.exitCode = issues ? 2 : 1;
+});

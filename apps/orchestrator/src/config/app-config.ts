@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { ORCHESTRATION_QUEUE_DEFAULT } from '@cohort/workflows';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().url(),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Queue of the orchestration worker (workflows + lineage activities). */
+  COHORT_ORCHESTRATION_QUEUE: z.string().min(1).default(ORCHESTRATION_QUEUE_DEFAULT),
+  /** Run the orchestration worker in this process (false: API only, workers scaled apart). */
+  COHORT_RUN_WORKER: booleanFlag.default('true'),
+  /** How long a dependency call may take before the API answers 503. */
+  COHORT_DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+});
+
+export type AppConfig = z.infer<typeof schema>;
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid orchestrator configuration: ${issues}`);
+  }
+  return result.data;
+}

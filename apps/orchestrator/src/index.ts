@@ -1,0 +1,2 @@
+export { createApp } from './bootstrap';
+export { loadAppConfig, type AppConfig } from './config/app-config';

@@ -1,0 +1,103 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ApiProperty } from '@nestjs/swagger';
+import type { SuiteRecord } from '@cohort/lineage';
+
+/**
+ * The read model of a suite, shared by REST (OpenAPI) and GraphQL (code-first): one class per
+ * type, decorated for both, so the two APIs cannot drift apart.
+ */
+
+@ObjectType('Checkpoint')
+export class CheckpointView {
+  @Field(() => ID) @ApiProperty() id!: string;
+  @Field(() => Int) @ApiProperty() step!: number;
+  @Field(() => Float) @ApiProperty() tokensSeen!: number;
+  @Field() @ApiProperty() uri!: string;
+  @Field() @ApiProperty() sha256!: string;
+  @Field(() => Float) @ApiProperty() bytes!: number;
+  @Field() @ApiProperty() createdAt!: Date;
+}
+
+@ObjectType('Run')
+export class RunView {
+  @Field(() => ID) @ApiProperty() id!: string;
+  @Field() @ApiProperty() name!: string;
+  @Field() @ApiProperty() status!: string;
+  @Field(() => Int) @ApiProperty() seed!: number;
+  @Field() @ApiProperty() placement!: string;
+  @Field(() => ID, { nullable: true }) @ApiProperty({ nullable: true, type: String }) parentRunId!: string | null;
+  @Field(() => Int, { nullable: true }) @ApiProperty({ nullable: true, type: Number }) branchStep!: number | null;
+  @Field(() => [CheckpointView]) @ApiProperty({ type: [CheckpointView] }) checkpoints!: CheckpointView[];
+}
+
+@ObjectType('BackendProbe')
+export class BackendProbeView {
+  @Field() @ApiProperty() taskQueue!: string;
+  @Field() @ApiProperty() hostname!: string;
+  @Field() @ApiProperty() backend!: string;
+  @Field() @ApiProperty() blas!: string;
+  @Field(() => Int) @ApiProperty() threads!: number;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) cudaDevice!: string | null;
+  @Field() @ApiProperty() createdAt!: Date;
+}
+
+@ObjectType('Suite')
+export class SuiteView {
+  @Field(() => ID) @ApiProperty() id!: string;
+  @Field() @ApiProperty() name!: string;
+  @Field() @ApiProperty({ enum: ['pending', 'running', 'completed', 'failed', 'cancelled'] }) status!: string;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @Field() @ApiProperty() specHash!: string;
+  @Field({ description: 'the validated spec (defaults filled in), as JSON' })
+  @ApiProperty({ description: 'the validated spec (defaults filled in), as JSON' })
+  specJson!: string;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) workflowId!: string | null;
+  @Field() @ApiProperty() createdAt!: Date;
+  @Field() @ApiProperty() updatedAt!: Date;
+  @Field(() => [RunView]) @ApiProperty({ type: [RunView] }) runs!: RunView[];
+  @Field(() => [BackendProbeView]) @ApiProperty({ type: [BackendProbeView] }) probes!: BackendProbeView[];
+}
+
+export function toSuiteView(s: SuiteRecord): SuiteView {
+  return {
+    id: s.id,
+    name: s.name,
+    status: s.status,
+    error: s.error,
+    specHash: s.specHash,
+    specJson: JSON.stringify(s.spec),
+    workflowId: s.workflowId,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    runs: s.runs.map((r) => ({
+      id: r.id,
+      name: r.name,
+      status: r.status,
+      seed: r.seed,
+      placement: r.placement,
+      parentRunId: r.parentRunId,
+      branchStep: r.branchStep,
+      checkpoints: r.checkpoints.map((c) => ({
+        id: c.id,
+        step: c.step,
+        tokensSeen: Number(c.tokensSeen),
+        uri: c.uri,
+        sha256: c.sha256,
+        bytes: Number(c.bytes),
+        createdAt: c.createdAt,
+      })),
+    })),
+    probes: s.probes.map((p) => {
+      const info = p.info as { backend?: string; blas?: string; threads?: number; cudaDevice?: string | null };
+      return {
+        taskQueue: p.taskQueue,
+        hostname: p.hostname,
+        backend: info.backend ?? 'unknown',
+        blas: info.blas ?? 'unknown',
+        threads: info.threads ?? 0,
+        cudaDevice: info.cudaDevice ?? null,
+        createdAt: p.createdAt,
+      };
+    }),
+  };
+}

@@ -1,0 +1,32 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { SuiteView } from './suite.views';
+import { SuitesService } from './suites.service';
+
+@ApiTags('suites')
+@ApiServiceUnavailableResponse({ description: 'Postgres or Temporal is down (the body names which)' })
+@Controller('suites')
+export class SuitesController {
+  constructor(private readonly suites: SuitesService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiBody({ description: 'a suite spec (see libs/suite-spec)', schema: { type: 'object' } })
+  @ApiOkResponse({ type: SuiteView })
+  @ApiBadRequestResponse({ description: 'invalid spec: `issues` lists each bad field path and why' })
+  launch(@Body() body: unknown): Promise<SuiteView> {
+    return this.suites.launch(body);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [SuiteView] })
+  list(): Promise<SuiteView[]> {
+    return this.suites.list();
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: SuiteView })
+  get(@Param('id') id: string): Promise<SuiteView> {
+    return this.suites.get(id);
+  }
+}

@@ -1,0 +1,110 @@
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { getSuite, listSuites, type LineageClient } from '@cohort/lineage';
+import {
+  InvalidSuiteSpecError,
+  specHash,
+  validateSuiteSpec,
+  type SuiteSpec,
+} from '@cohort/suite-spec';
+import { suiteWorkflowId, type SuiteWorkflowInput } from '@cohort/workflows';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { callDependency, unavailable, withTimeout } from '../common/dependency';
+import { LINEAGE } from '../lineage/lineage.module';
+import { TemporalClientService } from '../temporal/temporal-client.service';
+import { toSuiteView, type SuiteView } from './suite.views';
+
+@Injectable()
+export class SuitesService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LINEAGE) private readonly db: LineageClient,
+    private readonly temporal: TemporalClientService,
+  ) {}
+
+  /** Validates a spec or throws 400 with every bad field's path. */
+  validate(input: unknown): SuiteSpec {
+    try {
+      return validateSuiteSpec(input);
+    } catch (err) {
+      if (!(err instanceof InvalidSuiteSpecError)) throw err;
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'invalid suite spec',
+        issues: err.issues,
+      });
+    }
+  }
+
+  /**
+   * Writes the Suite row and starts its workflow as one unit: the row is inserted in a
+   * transaction that commits only once Temporal has accepted the workflow, so an outage of either
+   * leaves nothing half-written (the workflow's first activity retries until the row is visible).
+   */
+  async launch(input: unknown): Promise<SuiteView> {
+    const spec = this.validate(input);
+    const id = randomUUID();
+    const workflowId = suiteWorkflowId(id);
+    const workflowInput: SuiteWorkflowInput = {
+      suiteId: id,
+      orchestrationQueue: this.config.COHORT_ORCHESTRATION_QUEUE,
+      computeQueues: this.computeQueues(spec),
+    };
+    const timeout = this.config.COHORT_DEPENDENCY_TIMEOUT_MS;
+    let temporalError: Error | undefined;
+    try {
+      await withTimeout(
+        this.db.$transaction(
+          async (tx) => {
+            await tx.suite.create({
+              data: { id, name: spec.name, spec, specHash: specHash(spec), workflowId, status: 'pending' },
+            });
+            try {
+              await withTimeout(
+                this.temporal.client.workflow.start('SuiteWorkflow', {
+                  workflowId,
+                  taskQueue: this.config.COHORT_ORCHESTRATION_QUEUE,
+                  args: [workflowInput],
+                }),
+                timeout,
+                'temporal',
+              );
+            } catch (err) {
+              temporalError = err as Error;
+              throw err;
+            }
+          },
+          { timeout: timeout * 2 },
+        ),
+        timeout * 3,
+        'postgres',
+      );
+    } catch (err) {
+      throw temporalError ? unavailable('temporal', temporalError) : unavailable('postgres', err as Error);
+    }
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<SuiteView> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundException(`suite ${id} not found`);
+    const suite = await callDependency('postgres', this.config.COHORT_DEPENDENCY_TIMEOUT_MS, () =>
+      getSuite(this.db, id),
+    );
+    if (!suite) throw new NotFoundException(`suite ${id} not found`);
+    return toSuiteView(suite);
+  }
+
+  async list(): Promise<SuiteView[]> {
+    const suites = await callDependency('postgres', this.config.COHORT_DEPENDENCY_TIMEOUT_MS, () =>
+      listSuites(this.db),
+    );
+    return suites.map(toSuiteView);
+  }
+
+  /** Every compute queue the suite's runs are placed on (the spec's default, per-model overrides). */
+  private computeQueues(spec: SuiteSpec): string[] {
+    const queues = spec.models.map((m) => m.placement ?? spec.placement.default);
+    return [...new Set(queues)].sort();
+  }
+}

@@ -1,0 +1,217 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLineageClient, type LineageClient } from '@cohort/lineage';
+import {
+  eventually,
+  freePort,
+  startProcess,
+  temporalAddress,
+  testDatabaseUrl,
+  type RunningProcess,
+} from './support/processes';
+
+// End to end over real processes: the orchestrator (NestJS + orchestration worker) and a
+// gpu-worker, against the real Temporal server and PostgreSQL started by scripts/setup.sh.
+// Queues are unique to this run so that no other worker (a demo, a dev) takes the tasks.
+const computeQueue = `cpu-test-${process.pid}`;
+const orchestrationQueue = `orchestration-test-${process.pid}`;
+
+let orchestrator: RunningProcess;
+let gpuWorker: RunningProcess;
+let api: string;
+let db: LineageClient;
+
+const spec = (name: string) => ({
+  name,
+  corpus: { kind: 'synthetic' },
+  steps: 8,
+  models: [{ preset: 'tiny' }],
+  placement: { default: computeQueue },
+});
+
+async function json(path: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${api}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) },
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+const graphql = (query: string, variables?: Record<string, unknown>) =>
+  json('/graphql', { method: 'POST', body: JSON.stringify({ query, variables }) });
+
+before(async () => {
+  db = createLineageClient(testDatabaseUrl);
+  const port = await freePort();
+  api = `http://127.0.0.1:${port}`;
+  const common = { DATABASE_URL: testDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+  [gpuWorker, orchestrator] = await Promise.all([
+    startProcess(
+      'apps/gpu-worker/dist/src/main.js',
+      { ...common, COHORT_TASK_QUEUE: computeQueue },
+      /polling task queue/,
+    ),
+    startProcess(
+      'apps/orchestrator/dist/src/main.js',
+      { ...common, PORT: String(port), COHORT_ORCHESTRATION_QUEUE: orchestrationQueue },
+      /polling task queue/,
+    ),
+  ]);
+});
+
+after(async () => {
+  await Promise.all([orchestrator?.stop(), gpuWorker?.stop()]);
+  await db?.$disconnect();
+});
+
+describe('suite launch, end to end', () => {
+  test('/health reports both dependencies up', async () => {
+    const { status, body } = await json('/health');
+    assert.equal(status, 200);
+    assert.equal(body.postgres.up, true);
+    assert.equal(body.temporal.up, true);
+  });
+
+  test('a minimal suite runs on the gpu-worker and completes, visible in REST and GraphQL', async () => {
+    const name = `e2e-${Date.now()}`;
+    const launched = await json('/suites', { method: 'POST', body: JSON.stringify(spec(name)) });
+    assert.equal(launched.status, 201, JSON.stringify(launched.body));
+    const id: string = launched.body.id;
+    assert.equal(launched.body.workflowId, `suite-${id}`);
+
+    const done = await eventually('the suite to complete', async () => {
+      const { body } = await json(`/suites/${id}`);
+      return body.status === 'completed' || body.status === 'failed' ? body : undefined;
+    });
+    assert.equal(done.status, 'completed', done.error);
+    assert.equal(done.probes.length, 1);
+    assert.equal(done.probes[0].taskQueue, computeQueue);
+    assert.equal(done.probes[0].backend, 'cpu');
+    assert.ok(done.probes[0].threads >= 1);
+
+    const row = await db.backendProbe.findUniqueOrThrow({
+      where: { suiteId_taskQueue: { suiteId: id, taskQueue: computeQueue } },
+    });
+    assert.match(String((row.info as { blas: string }).blas), /\S/);
+
+    const gql = await graphql('query($id: ID!) { suite(id: $id) { id name status probes { backend taskQueue } } }', {
+      id,
+    });
+    assert.deepEqual(gql.body.data.suite, {
+      id,
+      name,
+      status: 'completed',
+      probes: [{ backend: 'cpu', taskQueue: computeQueue }],
+    });
+    const list = await json('/suites');
+    assert.ok(list.body.some((s: { id: string }) => s.id === id));
+  });
+
+  test('an invalid suite body is a 400 naming every bad field, and nothing is written', async () => {
+    const before = await db.suite.count();
+    const bad = { name: 'bad name', steps: -1, corpus: { kind: 'synthetic' }, models: [{}], globalBatch: 8, microBatch: 3 };
+    const { status, body } = await json('/suites', { method: 'POST', body: JSON.stringify(bad) });
+    assert.equal(status, 400);
+    const paths = body.issues.map((i: { path: string }) => i.path).sort();
+    assert.deepEqual(paths, ['models[0].preset', 'name', 'steps']);
+    assert.equal(await db.suite.count(), before);
+  });
+
+  test('GraphQL launchSuite validates the YAML spec and reports field paths', async () => {
+    const { body } = await graphql('mutation($s: String!) { launchSuite(spec: $s) { id } }', {
+      s: 'name: ok\nsteps: 4\ncorpus: {kind: synthetic}\nmodels: [{preset: 3}]\n',
+    });
+    assert.equal(body.data, null);
+    assert.equal(body.errors[0].extensions.code, 'BAD_USER_INPUT');
+    const issues = body.errors[0].extensions.issues;
+    assert.deepEqual(issues.map((i: { path: string }) => i.path), ['models[0].preset']);
+  });
+
+  test('the OpenAPI document is served', async () => {
+    const { status, body } = await json('/docs-json');
+    assert.equal(status, 200);
+    assert.ok(body.paths['/suites'].post);
+    assert.ok(body.paths['/health'].get);
+  });
+});
+
+describe('when a dependency is down', () => {
+  const deadAddress = '127.0.0.1:1'; // nothing listens on port 1
+
+  async function startDegraded(env: Record<string, string>): Promise<{ proc: RunningProcess; url: string }> {
+    const port = await freePort();
+    const proc = await startProcess(
+      'apps/orchestrator/dist/src/main.js',
+      {
+        DATABASE_URL: testDatabaseUrl,
+        TEMPORAL_ADDRESS: temporalAddress,
+        PORT: String(port),
+        COHORT_RUN_WORKER: 'false',
+        COHORT_DEPENDENCY_TIMEOUT_MS: '2000',
+        ...env,
+      },
+      /listening on/,
+    );
+    return { proc, url: `http://127.0.0.1:${port}` };
+  }
+
+  test('Temporal down: /health says so, launching is a 503 and no suite row is left', async () => {
+    const { proc, url } = await startDegraded({ TEMPORAL_ADDRESS: deadAddress });
+    try {
+      const health = await fetch(`${url}/health`);
+      const report: any = await health.json();
+      assert.equal(health.status, 503);
+      assert.equal(report.postgres.up, true);
+      assert.equal(report.temporal.up, false);
+
+      const name = `no-temporal-${Date.now()}`;
+      const res = await fetch(`${url}/suites`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(spec(name)),
+      });
+      const body: any = await res.json();
+      assert.equal(res.status, 503);
+      assert.equal(body.dependency, 'temporal');
+      assert.equal(await db.suite.count({ where: { name } }), 0);
+    } finally {
+      await proc.stop();
+    }
+  });
+
+  test('Postgres down: /health says so and API calls are a clear 503', async () => {
+    const { proc, url } = await startDegraded({
+      DATABASE_URL: 'postgresql://cohort:cohort@127.0.0.1:1/cohort',
+    });
+    try {
+      const health = await fetch(`${url}/health`);
+      const report: any = await health.json();
+      assert.equal(health.status, 503);
+      assert.equal(report.postgres.up, false);
+      assert.equal(report.temporal.up, true);
+
+      for (const [path, init] of [
+        ['/suites', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec('x')) }],
+        ['/suites', {}],
+      ] as const) {
+        const res = await fetch(`${url}${path}`, init);
+        const body: any = await res.json();
+        assert.equal(res.status, 503, `${path}: ${JSON.stringify(body)}`);
+        assert.equal(body.dependency, 'postgres');
+      }
+    } finally {
+      await proc.stop();
+    }
+  });
+});
+
+test('the gpu-worker shuts down gracefully on SIGTERM', async () => {
+  const worker = await startProcess(
+    'apps/gpu-worker/dist/src/main.js',
+    { DATABASE_URL: testDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress, COHORT_TASK_QUEUE: `${computeQueue}-sigterm` },
+    /polling task queue/,
+  );
+  const code = await worker.stop();
+  assert.equal(code, 0);
+  assert.match(worker.output(), /stopped/);
+});

@@ -1,0 +1,2 @@
+// The workflow bundle's entry point (Worker.create({ workflowsPath })): every workflow type.
+export { SuiteWorkflow } from './suite';

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Sets Cohort up on this machine, idempotently: system packages, npm dependencies, the native
+# engine, the TypeScript build, the embedded PostgreSQL and Temporal servers, and migrations.
+# Safe to run any number of times; a second run changes nothing.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+cd "$COHORT_ROOT"
+started=$SECONDS
+
+# System packages: a C++ toolchain, CMake and OpenBLAS for the native engine; PostgreSQL.
+apt_ensure build-essential cmake libopenblas-dev postgresql
+command -v node >/dev/null || die "Node.js >= 20.3 is required"
+
+# npm dependencies: reinstalled only when the lockfile changed since the last install.
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -d node_modules ] || [ "$(cat node_modules/.cohort-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
+  log "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.cohort-lock-hash
+fi
+
+# The Prisma client, generated offline (see scripts/lib/prisma-env.sh).
+source scripts/lib/prisma-env.sh
+log "generating the Prisma client"
+node_modules/.bin/prisma generate >/dev/null
+
+log "building the native engine"
+bash scripts/build-native.sh
+log "building TypeScript"
+node_modules/.bin/tsc -b tsconfig.json
+
+bash scripts/services/postgres.sh
+bash scripts/services/temporal.sh
+node libs/lineage/dist/src/migrate-cli.js "$DATABASE_URL" "$TEST_DATABASE_URL"
+
+log "setup done in $((SECONDS - started)) s"
