@@ -8,3 +8,4 @@ export {
   InvalidSuiteSpecError,
   type SpecIssue,
 } from './validate';
+export { checkpointSteps } from './checkpoint-schedule';
