@@ -25,7 +25,7 @@ const spec = (name: string) => ({
   name,
   corpus: { kind: 'synthetic' },
   steps: 8,
-  models: [{ preset: 'tiny' }],
+  models: [{ preset: 'cpu-tiny' }],
   placement: { default: computeQueue },
 });
 

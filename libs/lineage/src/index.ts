@@ -2,3 +2,4 @@ export { createLineageClient, type LineageClient } from './client';
 export { loadMigrations, migrate, type Migration, type MigrationResult } from './migrate';
 export { migrationsDir, repoRoot } from './paths';
 export * from './suites';
+export * from './runs';

@@ -80,7 +80,9 @@ test('suite status and probes are idempotent and terminal states stick', async (
 
 test('checkpoints are unique per run and step', async () => {
   const suite = await db.suite.create({ data: { name: 'u', spec: {}, specHash: 'h' } });
-  const run = await db.run.create({ data: { suiteId: suite.id, name: 'r', seed: 1, placement: 'cpu' } });
+  const run = await db.run.create({
+    data: { suiteId: suite.id, name: 'r', modelName: 'cpu-tiny', training: {}, seed: 1, placement: 'cpu' },
+  });
   const cp = { runId: run.id, step: 4, tokensSeen: 4096n, uri: 'file:///x', sha256: 'a', bytes: 10n };
   await db.checkpoint.create({ data: cp });
   await assert.rejects(db.checkpoint.create({ data: cp }), /Unique constraint/);

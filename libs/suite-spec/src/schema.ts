@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { presetNames } from '@cohort/model';
 
 /**
  * The suite spec: one schema shared by the CLI, REST and GraphQL. A suite is a set of GPT-NeoX
@@ -78,7 +79,11 @@ export const suiteSpecSchema = z
     evals: z.array(identifier).default([]),
     analyses: z.array(identifier).default([]),
     interventions: z.array(interventionSchema).default([]),
-    placement: z.object({ default: identifier.default('cpu') }).default({ default: 'cpu' }),
+    /** Task queues: `default` for runs without their own, `data` for data preparation (CPU work). */
+    placement: z
+      .object({ default: identifier.default('cpu'), data: identifier.default('cpu') })
+      .strict()
+      .default({ default: 'cpu', data: 'cpu' }),
     maxConcurrentRuns: positiveInt.max(256).default(4),
   })
   .strict()
@@ -90,6 +95,16 @@ export const suiteSpecSchema = z
         message: `must divide globalBatch (${spec.globalBatch})`,
       });
     }
+    const known = presetNames();
+    spec.models.forEach((m, i) => {
+      if (!known.includes(m.preset)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['models', i, 'preset'],
+          message: `unknown preset "${m.preset}"; known: ${known.join(', ')}`,
+        });
+      }
+    });
     const names = spec.models.map((m) => m.name ?? m.preset);
     names.forEach((name, i) => {
       if (names.indexOf(name) !== i) {

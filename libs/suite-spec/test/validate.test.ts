@@ -6,7 +6,7 @@ const minimal = {
   name: 'tiny',
   corpus: { kind: 'synthetic' },
   steps: 16,
-  models: [{ preset: 'tiny-1m' }],
+  models: [{ preset: 'cpu-tiny' }],
 };
 
 test('a minimal spec gets its defaults', () => {
@@ -18,7 +18,7 @@ test('a minimal spec gets its defaults', () => {
 });
 
 test('YAML and JSON of the same spec hash the same, whatever the key order', () => {
-  const yaml = 'steps: 16\nname: tiny\nmodels:\n  - preset: tiny-1m\ncorpus:\n  kind: synthetic\n';
+  const yaml = 'steps: 16\nname: tiny\nmodels:\n  - preset: cpu-tiny\ncorpus:\n  kind: synthetic\n';
   assert.equal(specHash(parseSuiteSpec(yaml)), specHash(validateSuiteSpec(minimal)));
   assert.notEqual(specHash(validateSuiteSpec({ ...minimal, seed: 7 })), specHash(validateSuiteSpec(minimal)));
 });
@@ -40,7 +40,8 @@ const badSpecs: Array<[string, unknown, string]> = [
   ['repeated variant', { ...minimal, variants: ['standard', 'standard'] }, 'variants'],
   ['unknown field', { ...minimal, colour: 'red' }, ''],
   ['negative seed', { ...minimal, seed: -1 }, 'seed'],
-  ['duplicate model names', { ...minimal, models: [{ preset: 'a' }, { preset: 'a' }] }, 'models[1].name'],
+  ['duplicate model names', { ...minimal, models: [{ preset: 'cpu-tiny' }, { preset: 'cpu-tiny' }] }, 'models[1].name'],
+  ['unknown preset', { ...minimal, models: [{ preset: 'gpt-5' }] }, 'models[0].preset'],
   [
     'intervention on unknown parent',
     { ...minimal, interventions: [{ name: 'iv', parent: 'nope', transform: 'pronoun-swap', lastFraction: 0.07 }] },
@@ -48,7 +49,7 @@ const badSpecs: Array<[string, unknown, string]> = [
   ],
   [
     'intervention fraction out of range',
-    { ...minimal, interventions: [{ name: 'iv', parent: 'tiny-1m', transform: 'pronoun-swap', lastFraction: 1.5 }] },
+    { ...minimal, interventions: [{ name: 'iv', parent: 'cpu-tiny', transform: 'pronoun-swap', lastFraction: 1.5 }] },
     'interventions[0].lastFraction',
   ],
   ['every-K schedule with K=0', { ...minimal, checkpoints: { kind: 'every', every: 0 } }, 'checkpoints.every'],

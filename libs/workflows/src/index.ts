@@ -2,7 +2,9 @@ import { join } from 'node:path';
 
 export * from './activities';
 export * from './task-queues';
-export type { SuiteWorkflowInput, SuiteWorkflowResult } from './workflows/suite';
+export * from './signals';
+export { trainRunWorkflowId, type SuiteWorkflowInput, type SuiteWorkflowResult } from './workflows/suite';
+export type { TrainRunInput, TrainRunResult } from './workflows/train-run';
 
 /** Path for `Worker.create({ workflowsPath })`: the compiled workflow bundle entry. */
 export const workflowsPath = join(__dirname, 'workflows', 'index.js');

@@ -15,6 +15,8 @@ const schema = z.object({
   COHORT_ORCHESTRATION_QUEUE: z.string().min(1).default(ORCHESTRATION_QUEUE_DEFAULT),
   /** Run the orchestration worker in this process (false: API only, workers scaled apart). */
   COHORT_RUN_WORKER: booleanFlag.default('true'),
+  /** A training segment whose worker stops heartbeating this long is retried elsewhere. */
+  COHORT_HEARTBEAT_TIMEOUT_S: z.coerce.number().int().positive().default(60),
   /** How long a dependency call may take before the API answers 503. */
   COHORT_DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
 });

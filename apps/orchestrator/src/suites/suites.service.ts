@@ -49,7 +49,10 @@ export class SuitesService {
     const workflowInput: SuiteWorkflowInput = {
       suiteId: id,
       orchestrationQueue: this.config.COHORT_ORCHESTRATION_QUEUE,
+      dataQueue: spec.placement.data,
       computeQueues: this.computeQueues(spec),
+      maxConcurrentRuns: spec.maxConcurrentRuns,
+      heartbeatTimeoutSeconds: this.config.COHORT_HEARTBEAT_TIMEOUT_S,
     };
     const timeout = this.config.COHORT_DEPENDENCY_TIMEOUT_MS;
     let temporalError: Error | undefined;

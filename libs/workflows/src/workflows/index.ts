@@ -1,2 +1,3 @@
 // The workflow bundle's entry point (Worker.create({ workflowsPath })): every workflow type.
 export { SuiteWorkflow } from './suite';
+export { TrainRunWorkflow } from './train-run';

@@ -1,0 +1,104 @@
+import { getPreset, type ModelConfig, type OptimizerConfig } from '@cohort/model';
+import { checkpointSteps, type SuiteSpec } from '@cohort/suite-spec';
+import type { PreparedData, PreparedVariant } from '@cohort/workflows';
+
+/** Everything a training segment needs besides the model config (stored as Run.training). */
+export interface RunTraining {
+  preset: string;
+  init: string;
+  optimizer: OptimizerConfig;
+  globalBatch: number;
+  microBatch: number;
+  seqLength: number;
+  steps: number;
+  seed: number;
+}
+
+export interface PlannedRun {
+  name: string;
+  modelName: string;
+  variant: PreparedVariant['variant'];
+  dataOrderId: string;
+  placement: string;
+  seed: number;
+  training: RunTraining;
+  model: ModelConfig;
+  checkpointSteps: number[];
+  parentName?: string;
+  branchStep?: number;
+  transform?: string;
+}
+
+/** Parameters of a GPT-NeoX (untied embeddings, biases everywhere HF has them). */
+export function parameterCount(c: ModelConfig): number {
+  const d = c.hiddenSize;
+  const f = c.intermediateSize;
+  const perLayer = 4 * d + (3 * d * d + 3 * d) + (d * d + d) + (d * f + f) + (f * d + d);
+  return 2 * c.vocabSize * d + c.numLayers * perLayer + 2 * d;
+}
+
+/** Embedding rows are padded to a multiple of 128, as Pythia pads 50,277 tokens to 50,304. */
+export const paddedVocab = (tokenizerVocab: number): number => Math.ceil(tokenizerVocab / 128) * 128;
+
+/**
+ * The runs of a suite: every model on every data variant (same data order within a variant, so
+ * sizes are comparable), then each intervention branched from its parent's run on every variant
+ * at the last checkpoint at or before (1 − lastFraction) of training.
+ */
+export function planSuiteRuns(spec: SuiteSpec, { variants, vocabSize }: PreparedData): PlannedRun[] {
+  const steps = checkpointSteps(spec.checkpoints, spec.steps);
+  const base = spec.models.flatMap((m) => {
+    const preset = getPreset(m.preset);
+    const lr = m.learningRate ?? preset.optimizer.lr;
+    const modelName = m.name ?? m.preset;
+    const training: RunTraining = {
+      preset: preset.name,
+      init: preset.init,
+      optimizer: {
+        ...preset.optimizer,
+        lr,
+        schedule: {
+          kind: 'neox',
+          warmupSteps: Math.max(1, Math.round(spec.steps * 0.01)),
+          decaySteps: spec.steps,
+          minLr: 0.1 * lr,
+        },
+      },
+      globalBatch: spec.globalBatch,
+      microBatch: spec.microBatch ?? spec.globalBatch,
+      seqLength: spec.seqLength,
+      steps: spec.steps,
+      seed: spec.seed,
+    };
+    const model: ModelConfig = {
+      ...preset.model,
+      vocabSize: paddedVocab(vocabSize),
+      maxPositionEmbeddings: Math.max(preset.model.maxPositionEmbeddings, spec.seqLength),
+    };
+    return variants.map((v) => ({
+      name: `${modelName}-${v.variant}`,
+      modelName,
+      variant: v.variant,
+      dataOrderId: v.dataOrderId,
+      placement: m.placement ?? spec.placement.default,
+      seed: spec.seed,
+      training,
+      model,
+      checkpointSteps: steps,
+    }));
+  });
+  const branches = spec.interventions.flatMap((iv) => {
+    const target = Math.floor(spec.steps * (1 - iv.lastFraction));
+    const branchStep = Math.max(...steps.filter((s) => s <= target));
+    return base
+      .filter((r) => r.modelName === iv.parent)
+      .map((parent) => ({
+        ...parent,
+        name: `${iv.name}-${parent.variant}`,
+        parentName: parent.name,
+        branchStep,
+        transform: iv.transform,
+      }));
+  });
+  return [...base, ...branches];
+}
