@@ -1,0 +1,65 @@
+// The CPU backend: fp32 params/grads/Adam moments in host memory, GEMMs on OpenBLAS, the rest on
+// OpenMP loops. Deterministic for a fixed thread count (no reductions with a run-dependent order).
+#pragma once
+#include <vector>
+
+#include "../engine.h"
+#include "kernels.h"
+
+namespace cohort {
+
+class CpuEngine : public Engine {
+ public:
+  CpuEngine(const Config& cfg, int threads);
+
+  void getParams(float* dst) const override;
+  void setParams(const float* src) override;
+  void getGrads(float* dst) const override;
+  void getOptState(float* m, float* v) const override;
+  void setOptState(const float* m, const float* v) override;
+  void forward(const int32_t* ids, int64_t B, int64_t T, float* logits) override;
+  double forwardBackward(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T,
+                         float gradScale) override;
+  void zeroGrads() override;
+  double step(const AdamW& opt, int64_t t) override;
+  void scoreTargets(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T, float* logprobs,
+                    uint8_t* greedy) override;
+  void generate(const int32_t* prompt, int64_t B, int64_t T0, int64_t maxNew, int32_t* out) override;
+
+ private:
+  struct Layer {  // pointers into a flat buffer (params or grads), in ParamInfo order
+    float *ln1w, *ln1b, *ln2w, *ln2b, *qkvw, *qkvb, *dw, *db, *fc1w, *fc1b, *fc2w, *fc2b;
+  };
+  Layer layer(float* base, int64_t l) const;
+  float* lnf(float* base, int i) const;  // final LN weight (0), bias (1), embed_out (2)
+
+  // Activations of one forward pass over N = B*T rows. Training keeps every layer's tensors for
+  // the backward; inference reuses one slot for all layers.
+  struct Acts {
+    int64_t B = 0, T = 0, slots = 0;
+    bool training = false;
+    std::vector<float> x;  // [slots+1][N,d]: residual stream entering each layer (last = final)
+    std::vector<float> ln1, ln2, att, mid, qkv, fc, gelu, lse, mean1, rstd1, mean2, rstd2;
+    std::vector<float> tmp, lnf, meanf, rstdf;
+  };
+  struct KVCache {
+    int64_t Tmax = 0;
+    std::vector<std::vector<float>> rows;  // per layer [B, Tmax, 3d] (post-RoPE k and v used)
+  };
+  void prepare(Acts& a, int64_t B, int64_t T, bool training) const;
+  void checkIds(const int32_t* ids, int64_t n, const char* what) const;
+  // Runs embedding + all layers + final LN for ids [B,T] at positions past..past+T-1.
+  void forwardLayers(const int32_t* ids, Acts& a, int64_t past, KVCache* cache);
+  void backwardLayers(const int32_t* ids, Acts& a, std::vector<float>& dx);
+  void attention(const float* qkv, const float* kvBase, int64_t kvBatchStride, int64_t B, int64_t T,
+                 int64_t past, float* att, float* lse);
+  void useThreads() const;
+
+  int threads_;
+  cpu::Rope rope_;
+  std::vector<float> w_, g_, m_, v_;
+  Acts train_, infer_;
+  std::vector<float> logitsChunk_, attnScratch_;
+};
+
+}  // namespace cohort

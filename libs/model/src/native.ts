@@ -1,0 +1,84 @@
+// Loads the native addon (built by scripts/build-native.sh) and types its raw surface.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** 'neox': small_init + wang_init (Pythia 14m-2.8b); 'normal': HF N(0, range) everywhere;
+ * 'scaled_normal': NeoX defaults, N(0, range) with outputs at range/sqrt(2L) (Pythia 6.9b/12b). */
+export type InitScheme = 'neox' | 'normal' | 'scaled_normal';
+
+export interface NativeParam {
+  name: string;
+  shape: number[];
+  offset: number;
+  numel: number;
+  decay: boolean;
+}
+
+export interface NativeOptimizer {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  maxGradNorm: number;
+}
+
+export interface NativeEngine {
+  paramTable(): NativeParam[];
+  initWeights(seed: number, scheme: InitScheme, initializerRange: number): void;
+  getParams(): Float32Array;
+  setParams(p: Float32Array): void;
+  getGrads(): Float32Array;
+  getOptState(): { m: Float32Array; v: Float32Array };
+  setOptState(m: Float32Array, v: Float32Array): void;
+  forward(ids: Int32Array, batch: number, seqLen: number): Float32Array;
+  forwardBackward(ids: Int32Array, targets: Int32Array, batch: number, seqLen: number, gradScale: number): number;
+  zeroGrads(): void;
+  step(opt: NativeOptimizer, t: number): number;
+  scoreTargets(ids: Int32Array, targets: Int32Array, batch: number, seqLen: number): { logprobs: Float32Array; greedy: Uint8Array };
+  generate(prompt: Int32Array, batch: number, promptLen: number, maxNewTokens: number): Int32Array;
+  // The same calls on a libuv worker thread (the event loop stays free); while one runs, every
+  // other call on this engine throws "engine is busy".
+  forwardAsync(ids: Int32Array, batch: number, seqLen: number): Promise<Float32Array>;
+  forwardBackwardAsync(ids: Int32Array, targets: Int32Array, batch: number, seqLen: number, gradScale: number): Promise<number>;
+  stepAsync(opt: NativeOptimizer, t: number): Promise<number>;
+  scoreTargetsAsync(ids: Int32Array, targets: Int32Array, batch: number, seqLen: number): Promise<{ logprobs: Float32Array; greedy: Uint8Array }>;
+  generateAsync(prompt: Int32Array, batch: number, promptLen: number, maxNewTokens: number): Promise<Int32Array>;
+}
+
+export interface NativeConfig {
+  vocabSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  numHeads: number;
+  intermediateSize: number;
+  maxPositionEmbeddings: number;
+  rotaryDims: number;
+  rotaryEmbBase: number;
+  layerNormEps: number;
+  useParallelResidual: boolean;
+  geluTanh: boolean;
+}
+
+interface Addon {
+  backendInfo(): { backend: 'cpu' | 'cuda'; threads: number; blas: string; simd: string[]; cudaDevice: string | null };
+  Engine: new (config: NativeConfig, backend: string, threads: number) => NativeEngine;
+  sgemmGflops(m: number, n: number, k: number, iters: number): number;
+}
+
+/** Path of the compiled addon: $COHORT_MODEL_ADDON, else libs/model/native/build/cohort_model.node. */
+export function addonPath(): string {
+  return process.env.COHORT_MODEL_ADDON ?? resolve(join(__dirname, '..', '..', 'native', 'build', 'cohort_model.node'));
+}
+
+let cached: Addon | undefined;
+export function addon(): Addon {
+  if (cached) return cached;
+  const path = addonPath();
+  if (!existsSync(path)) {
+    throw new Error(`@cohort/model: native addon not found at ${path}; build it with 'bash scripts/build-native.sh'`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  cached = require(path) as Addon;
+  return cached;
+}
