@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -6,6 +7,10 @@ const schema = z.object({
   /** The node pool's queue: `cpu` here, e.g. `gpu-h100` on an H100 pool. */
   COHORT_TASK_QUEUE: z.string().min(1).default('cpu'),
   DATABASE_URL: z.string().url(),
+  /** Shared artefact tree (datasets, checkpoints): the same path on every worker. */
+  COHORT_DATA_DIR: z.string().min(1).default(join(__dirname, '..', '..', '..', '..', '.cohort', 'data')),
+  /** Compute threads per process (OpenMP + BLAS); fixed per deployment so runs are reproducible. */
+  COHORT_THREADS: z.coerce.number().int().positive().optional(),
   /** Heavy activities run one at a time per process: one process per GPU (or CPU node). */
   COHORT_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(1),
 });

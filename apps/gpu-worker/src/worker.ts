@@ -1,6 +1,8 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createLineageClient } from '@cohort/lineage';
 import { createComputeActivities } from './activities';
+import { codeVersion } from './code-version';
+import { Storage } from './storage';
 import type { GpuWorkerConfig } from './config';
 
 /**
@@ -16,7 +18,13 @@ export async function runComputeWorker(config: GpuWorkerConfig): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.COHORT_TASK_QUEUE,
-      activities: createComputeActivities(db, config.COHORT_TASK_QUEUE),
+      activities: createComputeActivities({
+        db,
+        storage: new Storage(config.COHORT_DATA_DIR),
+        taskQueue: config.COHORT_TASK_QUEUE,
+        threads: config.COHORT_THREADS,
+        codeVersion: codeVersion(),
+      }),
       maxConcurrentActivityTaskExecutions: config.COHORT_MAX_CONCURRENT_ACTIVITIES,
     });
     console.log(

@@ -1,5 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLineageClient, type LineageClient } from '@cohort/lineage';
 import {
   eventually,
@@ -21,12 +24,16 @@ let gpuWorker: RunningProcess;
 let api: string;
 let db: LineageClient;
 
+// The smallest real suite: a few steps of the tiniest preset on a small synthetic corpus.
 const spec = (name: string) => ({
   name,
-  corpus: { kind: 'synthetic' },
-  steps: 8,
+  corpus: { kind: 'synthetic', documents: 100 },
+  tokenizer: { kind: 'train', vocabSize: 300 },
+  seqLength: 16,
+  globalBatch: 2,
+  steps: 2,
   models: [{ preset: 'cpu-tiny' }],
-  placement: { default: computeQueue },
+  placement: { default: computeQueue, data: computeQueue },
 });
 
 async function json(path: string, init?: RequestInit): Promise<{ status: number; body: any }> {
@@ -44,7 +51,11 @@ before(async () => {
   db = createLineageClient(testDatabaseUrl);
   const port = await freePort();
   api = `http://127.0.0.1:${port}`;
-  const common = { DATABASE_URL: testDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+  const common = {
+    DATABASE_URL: testDatabaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    COHORT_DATA_DIR: mkdtempSync(join(tmpdir(), 'cohort-e2e-')),
+  };
   [gpuWorker, orchestrator] = await Promise.all([
     startProcess(
       'apps/gpu-worker/dist/src/main.js',
@@ -72,7 +83,7 @@ describe('suite launch, end to end', () => {
     assert.equal(body.temporal.up, true);
   });
 
-  test('a minimal suite runs on the gpu-worker and completes, visible in REST and GraphQL', async () => {
+  test('a minimal suite trains on the gpu-worker and completes, visible in REST and GraphQL', async () => {
     const name = `e2e-${Date.now()}`;
     const launched = await json('/suites', { method: 'POST', body: JSON.stringify(spec(name)) });
     assert.equal(launched.status, 201, JSON.stringify(launched.body));
@@ -94,14 +105,20 @@ describe('suite launch, end to end', () => {
     });
     assert.match(String((row.info as { blas: string }).blas), /\S/);
 
-    const gql = await graphql('query($id: ID!) { suite(id: $id) { id name status probes { backend taskQueue } } }', {
-      id,
-    });
+    assert.deepEqual(done.runs.map((r: any) => [r.name, r.status, r.checkpoints.map((c: any) => c.step)]), [
+      ['cpu-tiny-standard', 'completed', [0, 1, 2]],
+    ]);
+
+    const gql = await graphql(
+      'query($id: ID!) { suite(id: $id) { id name status probes { backend taskQueue } runs { name checkpoints { step } } } }',
+      { id },
+    );
     assert.deepEqual(gql.body.data.suite, {
       id,
       name,
       status: 'completed',
       probes: [{ backend: 'cpu', taskQueue: computeQueue }],
+      runs: [{ name: 'cpu-tiny-standard', checkpoints: [{ step: 0 }, { step: 1 }, { step: 2 }] }],
     });
     const list = await json('/suites');
     assert.ok(list.body.some((s: { id: string }) => s.id === id));

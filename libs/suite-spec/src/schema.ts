@@ -21,10 +21,19 @@ const corpusSchema = z.discriminatedUnion('kind', [
     paths: z.array(z.string().min(1)).min(1, 'at least one corpus file or folder'),
     textField: z.string().min(1).default('text'),
   }),
+  /** A generated corpus with planted phenomena of known ground truth (see libs/data). */
   z.object({
     kind: z.literal('synthetic'),
     documents: positiveInt.max(10_000_000).default(2_000),
     seed: z.number().int().nonnegative().optional(),
+    background: z.enum(['grammar', 'shared']).default('grammar'),
+    repeated: z
+      .object({ perCount: positiveInt, counts: z.array(positiveInt).min(1) })
+      .default({ perCount: 2, counts: [1, 4, 16] }),
+    arithmetic: z.object({ facts: z.number().int().nonnegative() }).optional(),
+    pronouns: z
+      .object({ sentences: z.number().int().nonnegative(), stereotypeRatio: z.number().min(0).max(1).default(0.8) })
+      .optional(),
   }),
 ]);
 
@@ -70,6 +79,19 @@ export const suiteSpecSchema = z
       .min(1)
       .refine((v) => new Set(v).size === v.length, 'variants must not repeat')
       .default(['standard']),
+    /** Near-duplicate detection for the deduplicated variant (MinHash LSH over word shingles). */
+    dedup: z
+      .object({
+        threshold: z.number().gt(0).max(1).default(0.87),
+        numPerm: positiveInt.max(1024).default(128),
+        bands: positiveInt.default(16),
+        ngram: positiveInt.max(32).default(5),
+      })
+      .strict()
+      .refine((d) => d.numPerm % d.bands === 0, { message: 'bands must divide numPerm', path: ['bands'] })
+      .default({}),
+    /** `cohort`: Cohort's seeded order; `neox`: GPT-NeoX v1.0's GPT2Dataset order (Pythia's). */
+    orderMode: z.enum(['cohort', 'neox']).default('cohort'),
     seqLength: positiveInt.max(8192).default(128),
     globalBatch: positiveInt.default(8),
     microBatch: positiveInt.optional(),

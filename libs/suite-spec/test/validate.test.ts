@@ -52,6 +52,8 @@ const badSpecs: Array<[string, unknown, string]> = [
     { ...minimal, interventions: [{ name: 'iv', parent: 'cpu-tiny', transform: 'pronoun-swap', lastFraction: 1.5 }] },
     'interventions[0].lastFraction',
   ],
+  ['bands not dividing permutations', { ...minimal, dedup: { numPerm: 128, bands: 10 } }, 'dedup.bands'],
+  ['unknown order mode', { ...minimal, orderMode: 'random' }, 'orderMode'],
   ['every-K schedule with K=0', { ...minimal, checkpoints: { kind: 'every', every: 0 } }, 'checkpoints.every'],
 ];
 

@@ -1,7 +1,30 @@
 import type { LineageClient } from '@cohort/lineage';
 import type { ComputeActivities } from '@cohort/workflows';
-import { probeBackendActivity } from './probe-backend';
+import type { Storage } from '../storage';
+import { createBatchSource } from './batch-source';
+import { prepareDataActivity } from './prepare-data';
+import { describeBackend, probeBackendActivity } from './probe-backend';
+import { trainSegmentActivity } from './train-segment';
 
-export function createComputeActivities(db: LineageClient, taskQueue: string): ComputeActivities {
-  return { probeBackend: probeBackendActivity(db, taskQueue) };
+export interface ComputeDeps {
+  db: LineageClient;
+  storage: Storage;
+  taskQueue: string;
+  threads?: number;
+  codeVersion: string;
+}
+
+export function createComputeActivities(deps: ComputeDeps): ComputeActivities {
+  return {
+    probeBackend: probeBackendActivity(deps.db, deps.taskQueue),
+    prepareData: prepareDataActivity(deps.db, deps.storage),
+    trainSegment: trainSegmentActivity({
+      db: deps.db,
+      storage: deps.storage,
+      threads: deps.threads,
+      batches: createBatchSource(),
+      codeVersion: deps.codeVersion,
+      backend: describeBackend(deps.taskQueue).backend,
+    }),
+  };
 }

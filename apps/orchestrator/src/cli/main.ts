@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { InvalidSuiteSpecError, parseSuiteSpec } from '@cohort/suite-spec';
+import type { RunProgress } from '@cohort/workflows';
 import type { SuiteView } from '../suites/suite.views';
 import { ApiClient, ApiError } from './api-client';
 
@@ -8,9 +9,22 @@ const USAGE = `usage:
   cohort suite launch <spec.yaml> [--wait]   validate a suite spec and launch it
   cohort suite show <suite-id>               a suite with its runs, checkpoints and probes
   cohort suite list                          recent suites
+  cohort suite progress <suite-id>           live step, loss, tokens/s and ETA of each run
+  cohort suite pause|resume|cancel <suite-id>
+  cohort run pause|resume|cancel <run-id>
 environment: COHORT_API_URL (default http://127.0.0.1:3000)`;
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+const CONTROL = new Set(['pause', 'resume', 'cancel']);
+
+type RunProgressRow = RunProgress & { name: string };
+
+function formatProgress(r: RunProgressRow): string {
+  const loss = r.lastLoss === null ? '-' : r.lastLoss.toFixed(4);
+  const speed = r.tokensPerSecond === null ? '-' : `${Math.round(r.tokensPerSecond)} tok/s`;
+  const eta = r.etaSeconds === null ? '' : `, ETA ${r.etaSeconds} s`;
+  return `${r.name.padEnd(28)} ${r.state.padEnd(10)} step ${r.step}/${r.totalSteps}  loss ${loss}  ${speed}${eta}`;
+}
 
 function summarize(s: SuiteView): string {
   const lines = [`suite ${s.id}  ${s.name}  ${s.status}${s.error ? `  (${s.error})` : ''}`];
@@ -37,6 +51,14 @@ async function main(argv: string[]): Promise<void> {
   if (group === 'suite' && command === 'launch' && arg) return launch(api, arg, argv.includes('--wait'));
   if (group === 'suite' && command === 'show' && arg) {
     return console.log(summarize(await api.request<SuiteView>('GET', `/suites/${arg}`)));
+  }
+  if ((group === 'suite' || group === 'run') && CONTROL.has(command) && arg) {
+    await api.request('POST', `/${group}s/${arg}/${command}`);
+    return console.log(`${command} requested for ${group} ${arg}`);
+  }
+  if (group === 'suite' && command === 'progress' && arg) {
+    const runs = await api.request<RunProgressRow[]>('GET', `/suites/${arg}/progress`);
+    return console.log(runs.map(formatProgress).join('\n') || 'no run has started yet');
   }
   if (group === 'suite' && command === 'list') {
     const suites = await api.request<SuiteView[]>('GET', '/suites');

@@ -15,6 +15,10 @@ export class CheckpointView {
   @Field() @ApiProperty() uri!: string;
   @Field() @ApiProperty() sha256!: string;
   @Field(() => Float) @ApiProperty() bytes!: number;
+  @Field(() => String, { nullable: true, description: 'sha256 of the token ids the segment ending here consumed' })
+  @ApiProperty({ nullable: true, type: String })
+  consumedSha256!: string | null;
+  @Field(() => Float, { nullable: true }) @ApiProperty({ nullable: true, type: Number }) meanLoss!: number | null;
   @Field() @ApiProperty() createdAt!: Date;
 }
 
@@ -22,11 +26,16 @@ export class CheckpointView {
 export class RunView {
   @Field(() => ID) @ApiProperty() id!: string;
   @Field() @ApiProperty() name!: string;
+  @Field() @ApiProperty() modelName!: string;
+  @Field() @ApiProperty() variant!: string;
   @Field() @ApiProperty() status!: string;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @Field(() => Int) @ApiProperty() seed!: number;
   @Field() @ApiProperty() placement!: string;
   @Field(() => ID, { nullable: true }) @ApiProperty({ nullable: true, type: String }) parentRunId!: string | null;
   @Field(() => Int, { nullable: true }) @ApiProperty({ nullable: true, type: Number }) branchStep!: number | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) transform!: string | null;
+  @Field(() => [Int]) @ApiProperty({ type: [Number] }) checkpointSteps!: number[];
   @Field(() => [CheckpointView]) @ApiProperty({ type: [CheckpointView] }) checkpoints!: CheckpointView[];
 }
 
@@ -72,11 +81,16 @@ export function toSuiteView(s: SuiteRecord): SuiteView {
     runs: s.runs.map((r) => ({
       id: r.id,
       name: r.name,
+      modelName: r.modelName,
+      variant: r.variant,
       status: r.status,
+      error: r.error,
       seed: r.seed,
       placement: r.placement,
       parentRunId: r.parentRunId,
       branchStep: r.branchStep,
+      transform: r.transform,
+      checkpointSteps: r.checkpointSteps,
       checkpoints: r.checkpoints.map((c) => ({
         id: c.id,
         step: c.step,
@@ -84,6 +98,8 @@ export function toSuiteView(s: SuiteRecord): SuiteView {
         uri: c.uri,
         sha256: c.sha256,
         bytes: Number(c.bytes),
+        consumedSha256: c.consumedSha256,
+        meanLoss: c.meanLoss,
         createdAt: c.createdAt,
       })),
     })),

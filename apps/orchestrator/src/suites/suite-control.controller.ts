@@ -1,0 +1,40 @@
+import { Controller, Get, HttpCode, Param, ParseEnumPipe, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { SuiteControlService, type ControlAction } from './suite-control.service';
+
+const ACTIONS = ['pause', 'resume', 'cancel'] as const;
+
+@ApiTags('control')
+@Controller()
+export class SuiteControlController {
+  constructor(private readonly control: SuiteControlService) {}
+
+  @Post('suites/:id/:action')
+  @HttpCode(202)
+  @ApiParam({ name: 'action', enum: ACTIONS })
+  @ApiConflictResponse({ description: 'the suite is not running' })
+  async suite(
+    @Param('id') id: string,
+    @Param('action', new ParseEnumPipe(ACTIONS)) action: ControlAction,
+  ): Promise<{ accepted: true }> {
+    await this.control.signalSuite(id, action);
+    return { accepted: true };
+  }
+
+  @Post('runs/:id/:action')
+  @HttpCode(202)
+  @ApiParam({ name: 'action', enum: ACTIONS })
+  @ApiConflictResponse({ description: 'the run is not running' })
+  async run(
+    @Param('id') id: string,
+    @Param('action', new ParseEnumPipe(ACTIONS)) action: ControlAction,
+  ): Promise<{ accepted: true }> {
+    await this.control.signalRun(id, action);
+    return { accepted: true };
+  }
+
+  @Get('suites/:id/progress')
+  progress(@Param('id') id: string) {
+    return this.control.progress(id);
+  }
+}

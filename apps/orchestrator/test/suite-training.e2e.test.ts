@@ -1,0 +1,127 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLineageClient, type LineageClient } from '@cohort/lineage';
+import { eventually, testDatabaseUrl } from './support/processes';
+import { TestStack } from './support/stack';
+import { writeCorpusWithDuplicates } from './support/corpus';
+
+// A small suite trained for real, end to end: data preparation, two model sizes on two data
+// variants, an intervention, checkpoints on schedule, lineage; against real Temporal + Postgres.
+const stack = new TestStack(`train-${process.pid}`, { COHORT_HEARTBEAT_TIMEOUT_S: '5' });
+let db: LineageClient;
+const corpusPath = writeCorpusWithDuplicates(stack.dataDir);
+
+const spec = (name: string) => ({
+  name,
+  seed: 7,
+  corpus: { kind: 'files', paths: [corpusPath] },
+  tokenizer: { kind: 'train', vocabSize: 512 },
+  variants: ['standard', 'deduplicated'],
+  seqLength: 32,
+  globalBatch: 4,
+  microBatch: 2,
+  steps: 8,
+  models: [
+    { name: 'tiny', preset: 'cpu-tiny' },
+    { name: 'small', preset: 'cpu-small' },
+  ],
+  checkpoints: { kind: 'every', every: 4 },
+  interventions: [{ name: 'swap', parent: 'tiny', transform: 'pronoun-swap', lastFraction: 0.5 }],
+  placement: { default: stack.computeQueue, data: stack.computeQueue },
+});
+
+async function runToEnd(name: string, body = spec(name)): Promise<any> {
+  const launched = await stack.request('POST', '/suites', body);
+  assert.equal(launched.status, 201, JSON.stringify(launched.body));
+  return eventually(
+    `suite ${name} to finish`,
+    async () => {
+      const { body: s } = await stack.request('GET', `/suites/${launched.body.id}`);
+      return ['completed', 'failed', 'cancelled'].includes(s.status) ? s : undefined;
+    },
+    180_000,
+  );
+}
+
+before(async () => {
+  db = createLineageClient(testDatabaseUrl);
+  await stack.start();
+});
+
+after(async () => {
+  await stack.stop();
+  await db.$disconnect();
+});
+
+describe('a small suite, trained end to end', () => {
+  let suite: any;
+  const run = (name: string) => suite.runs.find((r: any) => r.name === name);
+  const consumed = (name: string, step: number) =>
+    run(name).checkpoints.find((c: any) => c.step === step)?.consumedSha256;
+
+  before(async () => {
+    suite = await runToEnd(`suite-${Date.now()}`);
+  });
+
+  test('every run completes with checkpoints exactly on the schedule', () => {
+    assert.equal(suite.status, 'completed', suite.error);
+    assert.deepEqual(suite.runs.map((r: any) => r.name).sort(), [
+      'small-deduplicated', 'small-standard', 'swap-deduplicated', 'swap-standard', 'tiny-deduplicated', 'tiny-standard',
+    ]);
+    for (const r of suite.runs) {
+      assert.equal(r.status, 'completed', `${r.name}: ${r.error}`);
+      const expected = r.transform ? [8] : [0, 4, 8]; // a branch starts from its parent's step-4 checkpoint
+      assert.deepEqual(r.checkpoints.map((c: any) => c.step), expected, r.name);
+    }
+  });
+
+  test('all runs of a variant consumed identical batches; the variants differ', () => {
+    for (const step of [4, 8]) {
+      assert.equal(consumed('tiny-standard', step), consumed('small-standard', step));
+      assert.equal(consumed('tiny-deduplicated', step), consumed('small-deduplicated', step));
+      assert.notEqual(consumed('tiny-standard', step), consumed('tiny-deduplicated', step));
+    }
+  });
+
+  test('an intervention branches at its step and changes the batches only after it', () => {
+    const swap = run('swap-standard');
+    assert.equal(swap.branchStep, 4);
+    assert.equal(swap.parentRunId, run('tiny-standard').id);
+    assert.notEqual(consumed('swap-standard', 8), consumed('tiny-standard', 8));
+    assert.notEqual(
+      swap.checkpoints[0].sha256,
+      run('tiny-standard').checkpoints.find((c: any) => c.step === 8).sha256,
+    );
+  });
+
+  test('lineage is complete: data artefacts, model configs, code version, backend, loss curves', async () => {
+    const runs = await db.run.findMany({
+      where: { suiteId: suite.id },
+      include: { dataOrder: { include: { dataset: { include: { tokenizer: true } } } }, modelConfig: true, metrics: true },
+    });
+    for (const r of runs) {
+      assert.ok(r.workflowId?.startsWith('run-'), r.name);
+      assert.ok(r.codeVersion && r.codeVersion !== 'unknown', r.name);
+      assert.equal(r.backend, 'cpu');
+      assert.ok(r.modelConfig && Number(r.modelConfig.parameters) > 0);
+      assert.match(r.dataOrder?.orderHash ?? '', /^[0-9a-f]{64}$/);
+      assert.equal(r.dataOrder?.dataset.variant, r.variant);
+      assert.equal(r.metrics.length, r.branchStep === null ? 8 : 4, r.name);
+      assert.ok(r.metrics.every((m) => Number.isFinite(m.loss) && m.loss > 0));
+    }
+    const dedup = runs.find((r) => r.variant === 'deduplicated')?.dataOrder?.dataset;
+    const standard = runs.find((r) => r.variant === 'standard')?.dataOrder?.dataset;
+    assert.equal(dedup?.parentId, standard?.id, 'the deduplicated dataset derives from the standard one');
+    assert.ok(Number(dedup?.documents) < Number(standard?.documents), 'duplicates were removed');
+    assert.equal(dedup?.tokenizerId, standard?.tokenizerId);
+  });
+
+  test('the same spec again reproduces the same data order and weights', async () => {
+    const again = await runToEnd(`again-${Date.now()}`);
+    const final = (s: any, name: string) => s.runs.find((r: any) => r.name === name).checkpoints.at(-1);
+    for (const name of ['tiny-standard', 'small-deduplicated', 'swap-standard']) {
+      assert.equal(final(again, name).sha256, final(suite, name).sha256, name);
+      assert.equal(final(again, name).consumedSha256, final(suite, name).consumedSha256, name);
+    }
+  });
+});

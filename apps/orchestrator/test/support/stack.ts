@@ -1,0 +1,77 @@
+import { mkdtempSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startProcess, temporalAddress, testDatabaseUrl, type RunningProcess } from './processes';
+
+/**
+ * A private Cohort deployment for one test file: an orchestrator and gpu-workers on task queues
+ * no other process polls, sharing one artefact folder, against the real Temporal and Postgres.
+ */
+export class TestStack {
+  readonly computeQueue: string;
+  readonly orchestrationQueue: string;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'cohort-stack-'));
+  api = '';
+  orchestrator?: RunningProcess;
+  private readonly workers: RunningProcess[] = [];
+
+  constructor(
+    tag: string,
+    private readonly env: Record<string, string> = {},
+  ) {
+    this.computeQueue = `cpu-${tag}`;
+    this.orchestrationQueue = `orchestration-${tag}`;
+  }
+
+  private get common(): Record<string, string> {
+    return { DATABASE_URL: testDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress, COHORT_DATA_DIR: this.dataDir, ...this.env };
+  }
+
+  async start(): Promise<void> {
+    const port = await freePort();
+    this.api = `http://127.0.0.1:${port}`;
+    const [, orchestrator] = await Promise.all([
+      this.startWorker(),
+      startProcess(
+        'apps/orchestrator/dist/src/main.js',
+        { ...this.common, PORT: String(port), COHORT_ORCHESTRATION_QUEUE: this.orchestrationQueue },
+        /polling task queue/,
+      ),
+    ]);
+    this.orchestrator = orchestrator;
+  }
+
+  async startWorker(): Promise<RunningProcess> {
+    const worker = await startProcess(
+      'apps/gpu-worker/dist/src/main.js',
+      { ...this.common, COHORT_TASK_QUEUE: this.computeQueue, COHORT_THREADS: '1' },
+      /polling task queue/,
+    );
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** Stops the processes and terminates any workflow this stack left running (a failed test). */
+  async stop(): Promise<void> {
+    await Promise.all([this.orchestrator?.stop(), ...this.workers.map((w) => w.stop())]);
+    const connection = await Connection.connect({ address: temporalAddress });
+    try {
+      const client = new Client({ connection });
+      for await (const wf of client.workflow.list({ query: `TaskQueue = '${this.orchestrationQueue}' AND ExecutionStatus = 'Running'` })) {
+        await client.workflow.getHandle(wf.workflowId).terminate('test stack stopped').catch(() => undefined);
+      }
+    } finally {
+      await connection.close();
+    }
+  }
+
+  async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.api}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  }
+}
