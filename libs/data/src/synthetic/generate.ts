@@ -1,0 +1,123 @@
+// A seeded synthetic corpus with planted phenomena and a manifest of exactly what was planted where,
+// because tiny CPU-trained models cannot show web-scale effects on random text. Output: corpus.jsonl
+// (one document per line, {"text": …}) and manifest.json.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { sha256Hex, writeFileAtomic } from '../hash';
+import { RandomState } from '../order/random-state';
+import { sharedDataDir } from '../shared-data';
+import { CorpusBackground, GrammarBackground, type Background } from './background';
+import {
+  arithmeticFact, makeSequences, OCCUPATIONS, pronounSentence, zipfSampler,
+  type ArithmeticSpec, type PlantedSequence, type PronounSpec, type RepeatedSequenceSpec,
+} from './phenomena';
+
+export interface SyntheticCorpusOptions {
+  outDir: string;
+  seed: number;
+  documents: number;
+  /** Background sentences per document (default 8). */
+  sentencesPerDocument?: number;
+  /**
+   * 'grammar' (default); 'shared' = the british_novels of the shared data folder, falling back to
+   * the grammar when it is absent (recorded in the manifest); or explicit text files.
+   */
+  background?: 'grammar' | 'shared' | { paths: string[] };
+  repeated?: RepeatedSequenceSpec;
+  arithmetic?: ArithmeticSpec;
+  pronouns?: PronounSpec;
+}
+
+export interface SyntheticManifest {
+  format: 'cohort-synthetic/1';
+  seed: number;
+  documents: number;
+  background: string;
+  corpusFile: string;
+  corpusSha256: string;
+  repeatedSequences: PlantedSequence[];
+  arithmetic: { facts: { a: number; b: number; document: number }[]; operandCounts: Record<string, number> } | null;
+  pronouns: {
+    stereotypeRatio: number;
+    sentences: { occupation: string; pronoun: 'he' | 'she'; stereotyped: boolean; document: number }[];
+    perOccupation: Record<string, { he: number; she: number; stereotype: 'he' | 'she' }>;
+  } | null;
+}
+
+function makeBackground(spec: SyntheticCorpusOptions['background']): Background {
+  if (spec === undefined || spec === 'grammar') return new GrammarBackground();
+  if (spec === 'shared') {
+    const dir = sharedDataDir();
+    const novels = dir && path.join(dir, 'british_novels');
+    if (!novels || !fs.existsSync(novels)) return new GrammarBackground('grammar (shared data absent)');
+    const files = fs.readdirSync(novels).filter((f) => f.endsWith('.txt')).sort();
+    return new CorpusBackground(`shared:british_novels (${files.length} files)`, files.map((f) => fs.readFileSync(path.join(novels, f), 'utf8')));
+  }
+  return new CorpusBackground(`files:${spec.paths.map((p) => path.basename(p)).join(',')}`, spec.paths.map((p) => fs.readFileSync(p, 'utf8')));
+}
+
+export function generateSyntheticCorpus(o: SyntheticCorpusOptions): SyntheticManifest {
+  if (!Number.isInteger(o.documents) || o.documents < 1) throw new Error(`synthetic corpus: documents must be a positive integer, got ${o.documents}`);
+  const rng = new RandomState(o.seed);
+  const background = makeBackground(o.background);
+  // planted[d] = sentences to insert into document d, at random sentence boundaries.
+  const planted: string[][] = Array.from({ length: o.documents }, () => []);
+
+  const sequences = o.repeated ? makeSequences(o.repeated, o.documents, rng) : [];
+  for (const s of sequences) for (const d of s.documents) planted[d].push(s.text);
+
+  let arithmetic: SyntheticManifest['arithmetic'] = null;
+  if (o.arithmetic) {
+    const n = o.arithmetic.maxOperand ?? 100;
+    const draw = zipfSampler(n, o.arithmetic.zipf ?? 1.1);
+    const facts: { a: number; b: number; document: number }[] = [];
+    const operandCounts: Record<string, number> = {};
+    for (let i = 0; i < o.arithmetic.facts; i++) {
+      const fact = { a: draw(rng), b: draw(rng), document: rng.below(o.documents) };
+      facts.push(fact);
+      planted[fact.document].push(arithmeticFact(fact.a, fact.b));
+      for (const x of [fact.a, fact.b]) operandCounts[x] = (operandCounts[x] ?? 0) + 1;
+    }
+    arithmetic = { facts, operandCounts };
+  }
+
+  let pronouns: SyntheticManifest['pronouns'] = null;
+  if (o.pronouns) {
+    const ratio = o.pronouns.stereotypeRatio ?? 0.8;
+    if (!(ratio >= 0 && ratio <= 1)) throw new Error(`pronouns: stereotypeRatio must be in [0, 1], got ${ratio}`);
+    const perOccupation = Object.fromEntries(OCCUPATIONS.map((x) => [x.name, { he: 0, she: 0, stereotype: x.stereotype }]));
+    const sentences: NonNullable<SyntheticManifest['pronouns']>['sentences'] = [];
+    for (let i = 0; i < o.pronouns.sentences; i++) {
+      const { text, ...s } = pronounSentence(rng, ratio);
+      const document = rng.below(o.documents);
+      planted[document].push(text);
+      sentences.push({ ...s, document });
+      perOccupation[s.occupation][s.pronoun]++;
+    }
+    pronouns = { stereotypeRatio: ratio, sentences, perOccupation };
+  }
+
+  const lines: string[] = [];
+  for (let d = 0; d < o.documents; d++) {
+    const sentences = Array.from({ length: o.sentencesPerDocument ?? 8 }, () => background.sentence(rng));
+    for (const p of planted[d]) sentences.splice(rng.below(sentences.length + 1), 0, p);
+    lines.push(JSON.stringify({ text: sentences.join(' ') }));
+  }
+  const corpus = lines.join('\n') + '\n';
+  fs.mkdirSync(o.outDir, { recursive: true });
+  const corpusFile = path.join(o.outDir, 'corpus.jsonl');
+  writeFileAtomic(corpusFile, corpus);
+  const manifest: SyntheticManifest = {
+    format: 'cohort-synthetic/1',
+    seed: o.seed,
+    documents: o.documents,
+    background: background.description,
+    corpusFile,
+    corpusSha256: sha256Hex(corpus),
+    repeatedSequences: sequences,
+    arithmetic,
+    pronouns,
+  };
+  writeFileAtomic(path.join(o.outDir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+  return manifest;
+}
