@@ -14,7 +14,7 @@ export class TestStack {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'cohort-stack-'));
   api = '';
   orchestrator?: RunningProcess;
-  private readonly workers: RunningProcess[] = [];
+  readonly workers: RunningProcess[] = [];
 
   constructor(
     tag: string,

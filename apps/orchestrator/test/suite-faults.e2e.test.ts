@@ -1,0 +1,153 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection, defaultPayloadConverter } from '@temporalio/client';
+import { createLineageClient, type LineageClient } from '@cohort/lineage';
+import { trainRunWorkflowId } from '@cohort/workflows';
+import { eventually, temporalAddress, testDatabaseUrl } from './support/processes';
+import { TestStack } from './support/stack';
+import { writeCorpusWithDuplicates } from './support/corpus';
+
+// Durability, for real: a gpu-worker SIGKILLed mid-segment, PostgreSQL restarted mid-run, and
+// pause / resume / cancel, each against the real Temporal server and database.
+const stack = new TestStack(`faults-${process.pid}`, { COHORT_HEARTBEAT_TIMEOUT_S: '4' });
+const corpusPath = writeCorpusWithDuplicates(stack.dataDir);
+let db: LineageClient;
+let temporal: Client;
+
+/** One run long enough to interrupt: cpu-medium at 1,024 tokens per step. */
+const spec = (name: string, steps: number, checkpoints: object) => ({
+  name,
+  seed: 11,
+  corpus: { kind: 'files', paths: [corpusPath] },
+  tokenizer: { kind: 'train', vocabSize: 512 },
+  seqLength: 128,
+  globalBatch: 8,
+  steps,
+  models: [{ name: 'm', preset: 'cpu-medium' }],
+  checkpoints,
+  placement: { default: stack.computeQueue, data: stack.computeQueue },
+});
+
+async function launch(body: object): Promise<string> {
+  const res = await stack.request('POST', '/suites', body);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body.id;
+}
+
+async function finished(id: string): Promise<any> {
+  return eventually(
+    `suite ${id} to finish`,
+    async () => {
+      const { status, body } = await stack.request('GET', `/suites/${id}`).catch(() => ({ status: 0, body: {} }));
+      return status === 200 && ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+    },
+    240_000,
+  );
+}
+
+/** The step the running segment of a run has heartbeated, read from Temporal itself. */
+async function heartbeatStep(suiteId: string, runName: string): Promise<number> {
+  try {
+    const d = await temporal.workflow.getHandle(trainRunWorkflowId(suiteId, runName)).describe();
+    const details = d.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.[0];
+    return details ? (defaultPayloadConverter.fromPayload(details) as { step: number }).step : -1;
+  } catch {
+    return -1; // not started yet
+  }
+}
+
+const finalWeights = (suite: any) => suite.runs[0].checkpoints.at(-1);
+
+before(async () => {
+  db = createLineageClient(testDatabaseUrl);
+  temporal = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
+  await stack.start();
+});
+
+after(async () => {
+  await stack.stop();
+  await temporal.connection.close();
+  await db.$disconnect();
+});
+
+describe('durability', () => {
+  test('a gpu-worker SIGKILLed mid-segment is replaced and the run ends bit-identical', async () => {
+    const body = (name: string) => spec(name, 24, { kind: 'list', steps: [24] }); // one long segment
+    const interrupted = await launch(body(`killed-${Date.now()}`));
+    await eventually('the segment to be under way', async () =>
+      (await heartbeatStep(interrupted, 'm-standard')) >= 2 ? true : undefined,
+    90_000);
+    const [victim] = stack.workers;
+    victim.child.kill('SIGKILL');
+    await stack.startWorker();
+    const afterKill = await finished(interrupted);
+    assert.equal(afterKill.status, 'completed', afterKill.error);
+
+    const clean = await finished(await launch(body(`clean-${Date.now()}`)));
+    assert.equal(clean.status, 'completed', clean.error);
+    assert.equal(finalWeights(afterKill).step, 24);
+    assert.equal(finalWeights(afterKill).sha256, finalWeights(clean).sha256, 'weights differ after the kill');
+    assert.equal(finalWeights(afterKill).consumedSha256, finalWeights(clean).consumedSha256);
+  });
+
+  test('PostgreSQL restarted mid-run: the run completes, no row missing or duplicated', async (t) => {
+    if (process.env.COHORT_PG_EMBEDDED === '0' || !existsSync('/usr/lib/postgresql')) {
+      t.skip('needs the embedded PostgreSQL cluster');
+      return;
+    }
+    const id = await launch(spec(`pg-restart-${Date.now()}`, 16, { kind: 'every', every: 4 }));
+    await eventually('the first segment to be under way', async () =>
+      (await heartbeatStep(id, 'm-standard')) >= 1 ? true : undefined,
+    90_000);
+    const version = readdirSync('/usr/lib/postgresql').sort().at(-1) as string;
+    execFileSync('pg_ctlcluster', [version, 'main', 'restart'], { stdio: 'ignore' });
+    const suite = await finished(id);
+    assert.equal(suite.status, 'completed', suite.error);
+    const run = await db.run.findFirstOrThrow({ where: { suiteId: id }, include: { checkpoints: true, metrics: true } });
+    assert.deepEqual(run.checkpoints.map((c) => c.step).sort((a, b) => a - b), [0, 4, 8, 12, 16]);
+    assert.deepEqual(run.metrics.map((m) => m.step).sort((a, b) => a - b), Array.from({ length: 16 }, (_, i) => i + 1));
+  });
+});
+
+describe('pause, resume, cancel', () => {
+  test('pause holds a run at a checkpoint; resume finishes it', async () => {
+    const id = await launch(spec(`pause-${Date.now()}`, 12, { kind: 'every', every: 3 }));
+    await eventually('training to start', async () => ((await heartbeatStep(id, 'm-standard')) >= 0 ? true : undefined), 90_000);
+    assert.equal((await stack.request('POST', `/suites/${id}/pause`)).status, 202);
+    const held = await eventually('the run to pause', async () => {
+      const { body } = await stack.request('GET', `/suites/${id}`);
+      return body.runs[0]?.status === 'paused' ? body : undefined;
+    });
+    const step = held.runs[0].checkpoints.at(-1).step;
+    assert.ok(step < 12, 'paused before the end');
+    await new Promise((r) => setTimeout(r, 1500));
+    const progress = await stack.request('GET', `/suites/${id}/progress`);
+    assert.deepEqual(progress.body.map((p: any) => [p.state, p.step]), [['paused', step]]);
+
+    assert.equal((await stack.request('POST', `/suites/${id}/resume`)).status, 202);
+    const done = await finished(id);
+    assert.equal(done.status, 'completed');
+    assert.deepEqual(done.runs[0].checkpoints.map((c: any) => c.step), [0, 3, 6, 9, 12]);
+  });
+
+  test('cancel stops a run between steps and keeps every checkpoint it wrote', async () => {
+    const id = await launch(spec(`cancel-${Date.now()}`, 40, { kind: 'every', every: 4 }));
+    await eventually('a checkpoint after step 0', async () => {
+      const { body } = await stack.request('GET', `/suites/${id}`);
+      return body.runs?.[0]?.checkpoints.some((c: any) => c.step >= 4) ? true : undefined;
+    }, 120_000);
+    assert.equal((await stack.request('POST', `/suites/${id}/cancel`)).status, 202);
+    const suite = await finished(id);
+    assert.equal(suite.status, 'cancelled');
+    const run = suite.runs[0];
+    assert.equal(run.status, 'cancelled');
+    const steps = run.checkpoints.map((c: any) => c.step);
+    assert.ok(steps.at(-1) < 40, `cancelled before the end (checkpoints ${steps})`);
+    assert.deepEqual(steps, [0, 4, 8, 12, 16, 20, 24, 28, 32, 36].slice(0, steps.length));
+    for (const c of run.checkpoints) assert.ok(existsSync(join(new URL(c.uri).pathname, 'manifest.json')));
+    assert.equal((await stack.request('POST', `/suites/${id}/resume`)).status, 409, 'nothing left to resume');
+  });
+});
