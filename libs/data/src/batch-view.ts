@@ -1,10 +1,12 @@
 // Pythia's batch viewer: exactly the tokens (and their decoded text) a model saw at a step, for the
-// whole global batch or one micro-batch of it (micro-batch m = rows [m·micro, (m+1)·micro)).
+// whole global batch or one micro-batch of it (micro-batch m = rows [m·micro, (m+1)·micro)); for an
+// intervention run, pass its TransformedOrder to see the transformed batch.
 import type { DataOrder } from './order/data-order';
 import type { CohortTokenizer } from './tokenizer/tokenizer';
+import { TransformedOrder } from './transforms/apply';
 
 export interface FormatBatchOptions {
-  order: DataOrder;
+  order: DataOrder | TransformedOrder;
   tokenizer: CohortTokenizer;
   step: number;
   /** Micro-batch index; requires microBatchSize. */
@@ -26,8 +28,12 @@ export interface BatchView {
   rows: BatchRowView[];
 }
 
+function baseOrder(order: DataOrder | TransformedOrder): DataOrder {
+  return order instanceof TransformedOrder ? order.order : order;
+}
+
 function rowRange(o: FormatBatchOptions): [number, number] {
-  const batch = o.order.manifest.globalBatch;
+  const batch = baseOrder(o.order).manifest.globalBatch;
   if (o.micro === undefined) return [0, batch];
   const size = o.microBatchSize;
   if (!size || !Number.isInteger(size) || batch % size !== 0) {
@@ -42,13 +48,14 @@ function rowRange(o: FormatBatchOptions): [number, number] {
 
 export async function formatBatch(o: FormatBatchOptions): Promise<BatchView> {
   const [from, to] = rowRange(o);
-  const batch = o.order.batch(o.step);
+  const batch = await o.order.batch(o.step);
   const rows: BatchRowView[] = [];
   for (let r = from; r < to; r++) {
     const ids = Array.from(batch.tokens.subarray(r * batch.width, (r + 1) * batch.width));
     rows.push({ sample: batch.first + r, ids, text: await o.tokenizer.decode(ids) });
   }
-  return { step: o.step, micro: o.micro ?? null, orderHash: o.order.manifest.hash, rows };
+  const orderHash = o.order instanceof TransformedOrder ? o.order.hash : o.order.manifest.hash;
+  return { step: o.step, micro: o.micro ?? null, orderHash, rows };
 }
 
 /** Plain-text rendering for the CLI: one block per sample with its ids and decoded text. */

@@ -10,7 +10,7 @@ export { IndexedDataset, IndexedDatasetWriter, hashDataset, type DatasetSummary 
 export { readIdx, encodeIdx, type IdxIndex } from './indexed/idx';
 export { bestFittingDtype, dtypeByCode, type TokenArray, type TokenDtype } from './indexed/dtypes';
 
-export { buildDataOrder, NEOX_SAMPLE_MARGIN, type DataOrderOptions, type OrderManifest, type OrderMode } from './order/build-order';
+export { buildDataOrder, NEOX_SAMPLE_MARGIN, neoxIndexSamples, type DataOrderOptions, type OrderManifest, type OrderMode } from './order/build-order';
 export { DataOrder, openDataOrder, type Batch, type OpenOrderOptions } from './order/data-order';
 export { RandomState } from './order/random-state';
 export { readNpy, writeNpy } from './order/npy';
@@ -26,6 +26,6 @@ export { transformSample, TransformedOrder, type InterventionSpec, type Transfor
 export { generateSyntheticCorpus, type SyntheticCorpusOptions, type SyntheticManifest } from './synthetic/generate';
 export type { RepeatedSequenceSpec, ArithmeticSpec, PronounSpec, PlantedSequence } from './synthetic/phenomena';
 
-export { buildTermCounts, termCountAt, saveTermCounts, type Term, type TermCountIndex } from './term-counts';
+export { buildTermCounts, termCountAt, saveTermCounts, textTerms, type Term, type TermCountIndex } from './term-counts';
 export { sharedDataDir } from './shared-data';
-export { sha256File } from './hash';
+export { sha256File, sha256Hex } from './hash';

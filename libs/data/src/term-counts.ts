@@ -5,6 +5,7 @@
 // is counted twice.
 import type { DataOrder } from './order/data-order';
 import { writeFileAtomic } from './hash';
+import type { CohortTokenizer } from './tokenizer/tokenizer';
 
 export interface Term {
   name: string;
@@ -17,6 +18,11 @@ export interface TermCountIndex {
   steps: number[];
   terms: Term[];
   counts: number[][];
+}
+
+/** Terms from strings, each encoded on its own (so " 42" and "42" are different terms, as in the data). */
+export async function textTerms(tokenizer: CohortTokenizer, texts: string[]): Promise<Term[]> {
+  return Promise.all(texts.map(async (name) => ({ name, ids: await tokenizer.encode(name) })));
 }
 
 export function buildTermCounts(order: DataOrder, terms: Term[], steps: number[]): TermCountIndex {

@@ -75,6 +75,9 @@ test('bad corpora give clear errors and leave no dataset behind', async () => {
   await assert.rejects(build([badJson]), /bad.jsonl:2: field "text" is missing or not a string/);
   fs.writeFileSync(badJson, '{"text":"ok"}\n{oops\n');
   await assert.rejects(build([badJson]), /bad.jsonl:2: invalid JSON/);
+  const gz = path.join(dir, 'broken.txt.gz');
+  fs.writeFileSync(gz, Buffer.from('definitely not gzip'));
+  await assert.rejects(build([gz]), /broken.txt.gz: incorrect header check/);
   const csv = path.join(dir, 'x.csv');
   fs.writeFileSync(csv, 'a');
   await assert.rejects(build([csv]), /not .txt, .jsonl/);

@@ -86,6 +86,25 @@ test('writer output matches the spec byte for byte and round-trips', () => {
   assert.deepEqual(fs.readdirSync(dir).sort(), ['w.bin', 'w.idx']);
 });
 
+test('int64 and uint8 token files round-trip (int64 read through its 32-bit halves)', () => {
+  const dir = tempDir('idx64');
+  const big = 2 ** 40 + 7;
+  const w = new IndexedDatasetWriter(path.join(dir, 'w64'), 'int64');
+  w.addDocument([1, big, 0]);
+  w.finish();
+  const ds = IndexedDataset.open(path.join(dir, 'w64'));
+  assert.equal(ds.isResident, false);
+  assert.deepEqual(Array.from(ds.get(0)), [1, big, 0]);
+  assert.equal(fs.readFileSync(path.join(dir, 'w64.bin')).readBigInt64LE(8), BigInt(big));
+  ds.close();
+  const w8 = new IndexedDatasetWriter(path.join(dir, 'w8'), 'uint8');
+  w8.addDocument([255, 0]);
+  w8.finish();
+  const ds8 = IndexedDataset.open(path.join(dir, 'w8'));
+  assert.deepEqual(Array.from(ds8.get(0)), [255, 0]);
+  ds8.close();
+});
+
 test('writer refuses ids the dtype cannot hold and leaves no output', () => {
   const dir = tempDir('idxbad');
   const w = new IndexedDatasetWriter(path.join(dir, 'x'), 'uint16');

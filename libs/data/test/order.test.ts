@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { IndexedDatasetWriter } from '../src/indexed/dataset';
-import { buildDataOrder, type OrderMode } from '../src/order/build-order';
+import { buildDataOrder, neoxIndexSamples, type OrderMode } from '../src/order/build-order';
 import { openDataOrder } from '../src/order/data-order';
 import { readNpy } from '../src/order/npy';
 import { RandomState } from '../src/order/random-state';
@@ -107,6 +107,7 @@ test('batch(step) = consecutive samples; step beyond the end is a clear error', 
   const m = buildDataOrder({ dataset: tinyDataset(dir), outDir: out, seqLength: 16, globalBatch: 4, seed: 1, numSamples: 42, mode: 'neox' });
   assert.equal(m.steps, 10);
   assert.equal(m.indexSamples, Math.ceil(42 * 1.005));
+  assert.equal(neoxIndexSamples(143000 * 1024), 147164160, "Pythia's train samples (pythia.md §3.3)");
   const order = openDataOrder(out);
   const b = order.batch(3);
   assert.equal(b.tokens.length, 4 * 17);

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { IndexedDatasetWriter } from '../src/indexed/dataset';
 import { buildDataOrder } from '../src/order/build-order';
 import { openDataOrder } from '../src/order/data-order';
 import { readNpy } from '../src/order/npy';
-import { buildTermCounts, termCountAt } from '../src/term-counts';
+import { buildTokenDataset } from '../src/corpus/build-dataset';
+import { generateSyntheticCorpus } from '../src/synthetic/generate';
+import { buildTermCounts, termCountAt, textTerms } from '../src/term-counts';
+import { CohortTokenizer, trainTokenizer } from '../src/tokenizer/tokenizer';
 import { tempDir } from './helpers';
 
 function dataset(dir: string): string {
@@ -66,5 +70,36 @@ test('over a whole epoch, every token of the stream is counted exactly once', ()
   }
   const index = buildTermCounts(order, [{ name: 'eod', ids: [0] }], [g0]);
   assert.equal(termCountAt(index, 'eod', g0), eods);
+  order.close();
+});
+
+test('textTerms: planted arithmetic operands counted over one epoch equal a scan of the token stream', async () => {
+  const dir = tempDir('terms-text');
+  const synth = generateSyntheticCorpus({ outDir: path.join(dir, 's'), seed: 5, documents: 40, sentencesPerDocument: 2, arithmetic: { facts: 300, maxOperand: 10 } });
+  const tokenizerPath = path.join(dir, 'tok.json');
+  await trainTokenizer({ corpus: { paths: [synth.corpusFile] }, vocabSize: 300, outPath: tokenizerPath });
+  const tokenizer = CohortTokenizer.load(tokenizerPath);
+  const ds = await buildTokenDataset({ corpus: { paths: [synth.corpusFile] }, tokenizerPath, prefix: path.join(dir, 'd') });
+  const seq = 32;
+  const g0 = Math.ceil(ds.numTokens / seq); // the samples of epoch 0 tile stream positions [0, g0·seq)
+  buildDataOrder({ dataset: ds.prefix, outDir: path.join(dir, 'o'), seqLength: seq, globalBatch: 1, seed: 0, numSamples: g0, mode: 'cohort' });
+  const order = openDataOrder(path.join(dir, 'o'));
+  const terms = await textTerms(tokenizer, [' + 3 =', ' + 7 =']);
+  const index = buildTermCounts(order, terms, [g0]);
+  const docIdx = readNpy(path.join(dir, 'o', 'doc_idx.npy')).data;
+  const stream: number[] = [];
+  for (let k = 0; stream.length < g0 * seq + seq; k++) stream.push(...order.dataset.get(docIdx[k]));
+  const text = fs.readFileSync(synth.corpusFile, 'utf8');
+  for (const term of terms) {
+    const L = term.ids.length;
+    let expected = 0;
+    for (let q = 0; q < g0 * seq; q++) {
+      if ((q % seq) + L <= seq + 1 && term.ids.every((id, k) => stream[q + k] === id)) expected++;
+    }
+    assert.equal(termCountAt(index, term.name, g0), expected, term.name);
+    const planted = synth.arithmetic!.facts.filter((f) => ` + ${f.b} =` === term.name).length;
+    assert.equal(text.split(term.name).length - 1, planted, 'the manifest matches the text');
+    assert.ok(expected <= planted && expected >= planted * 0.8, `${expected} of ${planted} planted facts lie inside one sample`);
+  }
   order.close();
 });

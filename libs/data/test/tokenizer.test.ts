@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { BYTE_LEVEL_ALPHABET, BYTE_TO_SYMBOL } from '../src/tokenizer/byte-level';
 import { byteLevelPreTokenizer } from 'tokenizers';
-import { trainBpe } from '../src/tokenizer/bpe-trainer';
+import { trainBpe, WordCounter } from '../src/tokenizer/bpe-trainer';
+import { sharedDataDir } from '../src/shared-data';
 import { CohortTokenizer, trainTokenizer } from '../src/tokenizer/tokenizer';
 import { PYTHIA_TOKENIZER, writeSmallCorpus } from './fixtures';
 import { tempDir } from './helpers';
@@ -74,6 +75,20 @@ test('trained tokenizer: fixed specials, full byte alphabet, encodes like the me
   assert.deepEqual(await tok.encode(asciiText), asciiWords.flatMap((w) => referenceEncodeWord(w, ranks, vocab)), 'ASCII fast path');
   assert.ok(expected.length < Buffer.byteLength(text) / 2, 'merges compress the training language');
   assert.deepEqual(await tok.encode('<|endoftext|>'), [0]);
+});
+
+test("word counts equal the library pre-tokenizer's on mixed ASCII and non-ASCII text", () => {
+  const shared = sharedDataDir();
+  const novel = shared ? fs.readFileSync(path.join(shared, 'british_novels', 'Eliot_Mill.txt'), 'utf8').slice(0, 100000) : '';
+  const texts = [novel, randomText(7, 3000), 'It was  cold.\n\nShe said "no".\r\nThen\n 2 men\n\tleft;\nÉmile\nwrote 日本\n'.repeat(300)];
+  const counter = new WordCounter();
+  const expected = new Map<string, number>();
+  const pre = byteLevelPreTokenizer(false, true);
+  for (const text of texts) {
+    counter.add(text);
+    for (const [w] of pre.preTokenizeString(text)) expected.set(w, (expected.get(w) ?? 0) + 1);
+  }
+  assert.deepEqual(new Map([...counter.counts()].sort()), new Map([...expected].sort()));
 });
 
 test('training is deterministic and ties break on the smaller pair', () => {

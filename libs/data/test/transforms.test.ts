@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { formatBatch } from '../src/batch-view';
 import { buildTokenDataset } from '../src/corpus/build-dataset';
 import { buildDataOrder } from '../src/order/build-order';
 import { openDataOrder } from '../src/order/data-order';
@@ -82,6 +83,11 @@ test('transformed order: only the step range changes, every sample keeps its bou
     }
   }
   assert.ok(totalEdits > 0);
+  // The batch viewer shows the transformed batch of a branch, under the branch's hash.
+  const view = await formatBatch({ order: branch, tokenizer, step: 8 });
+  assert.equal(view.orderHash, branch.hash);
+  const transformed = await branch.batch(8);
+  assert.deepEqual(view.rows[0].ids, Array.from(transformed.tokens.subarray(0, transformed.width)));
   assert.throws(() => new TransformedOrder(order, tokenizer, { transform: new PronounSwap(), fromStep: 12 }), /must lie within the order's 0..10/);
   order.close();
 });

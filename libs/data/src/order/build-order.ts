@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hashDataset, IndexedDataset } from '../indexed/dataset';
 import { sha256Hex, writeFileAtomic } from '../hash';
-import { buildDocIdxNeox, buildSampleIdx, buildShuffleIdx, numEpochs } from './index-maps';
+import { allocDocIdx, buildDocIdxNeox, buildSampleIdx, buildShuffleIdx, numEpochs } from './index-maps';
 import { writeNpy } from './npy';
 import { RandomState } from './random-state';
 
@@ -55,6 +55,11 @@ export interface OrderManifest {
 /** NeoX `get_normalized_weights_and_num_samples` margin for a single dataset of weight 1. */
 export const NEOX_SAMPLE_MARGIN = 1.005;
 
+/** Samples NeoX indexes for `numSamples` training samples: ceil(n × weight × 1.005) in float64, weight 1. */
+export function neoxIndexSamples(numSamples: number): number {
+  return Math.ceil(numSamples * 1.0 * NEOX_SAMPLE_MARGIN);
+}
+
 function checkOptions(o: DataOrderOptions): void {
   for (const key of ['seqLength', 'globalBatch', 'numSamples'] as const) {
     if (!Number.isInteger(o[key]) || o[key] <= 0) throw new Error(`data order: ${key} must be a positive integer, got ${o[key]}`);
@@ -72,7 +77,7 @@ interface IndexArrays {
 }
 
 function neoxIndex(sizes: Int32Array, tokens: number, o: DataOrderOptions): IndexArrays {
-  const indexSamples = Math.ceil(o.numSamples * 1.0 * NEOX_SAMPLE_MARGIN);
+  const indexSamples = neoxIndexSamples(o.numSamples);
   const epochs = numEpochs(tokens, o.seqLength, indexSamples);
   const rng = new RandomState(o.seed);
   const docIdx = buildDocIdxNeox(sizes.length, epochs, rng);
@@ -86,7 +91,7 @@ function cohortIndex(sizes: Int32Array, tokens: number, o: DataOrderOptions): In
   // Extra epochs so every sample that starts inside the exposed epochs can be completed.
   const lookahead = Math.ceil((o.seqLength + 1) / tokens);
   const n = sizes.length;
-  const docIdx = new Int32Array(n * (epochs + lookahead));
+  const docIdx = allocDocIdx(n, epochs + lookahead);
   for (let e = 0; e < epochs + lookahead; e++) {
     const perm = docIdx.subarray(e * n, (e + 1) * n);
     for (let d = 0; d < n; d++) perm[d] = d;

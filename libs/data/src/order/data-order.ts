@@ -36,7 +36,7 @@ export class DataOrder {
     readonly dataset: IndexedDataset,
     private readonly docIdx: Int32Array | null,
     private readonly sampleIdx: Int32Array | null,
-    private readonly shuffleIdx: Uint32Array | Float64Array | Int32Array | null,
+    private readonly shuffleIdx: Uint32Array | Float64Array | null,
   ) {}
 
   static open(orderDir: string, options: OpenOrderOptions = {}): DataOrder {

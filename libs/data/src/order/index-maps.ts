@@ -16,9 +16,17 @@ export function numEpochs(tokensPerEpoch: number, seqLength: number, numSamples:
   }
 }
 
+/** doc_idx is int32 in NeoX (and here): refuse sizes it cannot index instead of wrapping around. */
+export function allocDocIdx(numDocs: number, epochs: number): Int32Array {
+  if (numDocs * epochs >= 2 ** 31) {
+    throw new Error(`data order: ${epochs} epochs × ${numDocs} documents exceed the int32 doc index; use fewer samples or a larger seq length`);
+  }
+  return new Int32Array(numDocs * epochs);
+}
+
 /** `_build_doc_idx`: document ids tiled `epochs` times, then one global shuffle. */
 export function buildDocIdxNeox(numDocs: number, epochs: number, rng: RandomState): Int32Array {
-  const docIdx = new Int32Array(numDocs * epochs);
+  const docIdx = allocDocIdx(numDocs, epochs);
   for (let e = 0; e < epochs; e++) for (let d = 0; d < numDocs; d++) docIdx[e * numDocs + d] = d;
   rng.shuffle(docIdx);
   return docIdx;

@@ -1,9 +1,10 @@
 // A seeded synthetic corpus with planted phenomena and a manifest of exactly what was planted where,
 // because tiny CPU-trained models cannot show web-scale effects on random text. Output: corpus.jsonl
 // (one document per line, {"text": …}) and manifest.json.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sha256Hex, writeFileAtomic } from '../hash';
+import { writeFileAtomic } from '../hash';
 import { RandomState } from '../order/random-state';
 import { sharedDataDir } from '../shared-data';
 import { CorpusBackground, GrammarBackground, type Background } from './background';
@@ -97,23 +98,31 @@ export function generateSyntheticCorpus(o: SyntheticCorpusOptions): SyntheticMan
     pronouns = { stereotypeRatio: ratio, sentences, perOccupation };
   }
 
-  const lines: string[] = [];
-  for (let d = 0; d < o.documents; d++) {
-    const sentences = Array.from({ length: o.sentencesPerDocument ?? 8 }, () => background.sentence(rng));
-    for (const p of planted[d]) sentences.splice(rng.below(sentences.length + 1), 0, p);
-    lines.push(JSON.stringify({ text: sentences.join(' ') }));
-  }
-  const corpus = lines.join('\n') + '\n';
+  // Streamed to a temp file and hashed on the way, so a corpus of any size needs no more memory than one document.
   fs.mkdirSync(o.outDir, { recursive: true });
   const corpusFile = path.join(o.outDir, 'corpus.jsonl');
-  writeFileAtomic(corpusFile, corpus);
+  const tmp = `${corpusFile}.tmp-${process.pid}`;
+  const fd = fs.openSync(tmp, 'w');
+  const hash = createHash('sha256');
+  try {
+    for (let d = 0; d < o.documents; d++) {
+      const sentences = Array.from({ length: o.sentencesPerDocument ?? 8 }, () => background.sentence(rng));
+      for (const p of planted[d]) sentences.splice(rng.below(sentences.length + 1), 0, p);
+      const line = JSON.stringify({ text: sentences.join(' ') }) + '\n';
+      fs.writeSync(fd, line);
+      hash.update(line);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, corpusFile);
   const manifest: SyntheticManifest = {
     format: 'cohort-synthetic/1',
     seed: o.seed,
     documents: o.documents,
     background: background.description,
     corpusFile,
-    corpusSha256: sha256Hex(corpus),
+    corpusSha256: hash.digest('hex'),
     repeatedSequences: sequences,
     arithmetic,
     pronouns,

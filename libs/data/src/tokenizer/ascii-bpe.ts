@@ -18,8 +18,8 @@ interface TokenizerJson {
 }
 
 // The GPT-2 pre-tokenizer pattern with \p{L} → [A-Za-z], \p{N} → [0-9], \s → ASCII whitespace.
-const ASCII_PRETOKEN = /'s|'t|'re|'ve|'m|'ll|'d| ?[A-Za-z]+| ?[0-9]+| ?[^\t\n\v\f\r A-Za-z0-9]+|[\t\n\v\f\r ]+(?![^\t\n\v\f\r ])|[\t\n\v\f\r ]+/g;
-const NON_ASCII = /[\u0080-\uffff]/;
+export const ASCII_PRETOKEN = /'s|'t|'re|'ve|'m|'ll|'d| ?[A-Za-z]+| ?[0-9]+| ?[^\t\n\v\f\r A-Za-z0-9]+|[\t\n\v\f\r ]+(?![^\t\n\v\f\r ])|[\t\n\v\f\r ]+/g;
+export const NON_ASCII = /[\u0080-\uffff]/;
 const PAIR = 2 ** 20;
 const CACHE_LIMIT = 1 << 18;
 

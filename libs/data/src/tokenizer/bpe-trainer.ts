@@ -6,7 +6,9 @@
 // counts; a merge rewrites only the words that contain the pair (an inverted index), recounting
 // their pairs. Ties break on the smaller (left id, right id), so training is deterministic.
 import { byteLevelPreTokenizer } from 'tokenizers';
-import { BYTE_LEVEL_ALPHABET } from './byte-level';
+import { splitDocument } from '../corpus/split-document';
+import { ASCII_PRETOKEN, NON_ASCII } from './ascii-bpe';
+import { BYTE_LEVEL_ALPHABET, BYTE_TO_SYMBOL } from './byte-level';
 
 export const EOD_TOKEN = '<|endoftext|>';
 export const PAD_TOKEN = '<|padding|>';
@@ -27,13 +29,35 @@ export interface BpeModel {
   merges: [string, string][];
 }
 
-/** Counts GPT-2-regex byte-level pre-tokens with the library's own pre-tokenizer (the one encode uses). */
+/**
+ * Counts GPT-2-regex byte-level pre-tokens, exactly as encoding will split them: pure-ASCII pieces
+ * (cut where the split cannot move a pre-token boundary) with the ASCII form of the regex, the rest
+ * with the library's own pre-tokenizer, which is ~20× slower.
+ */
 export class WordCounter {
-  readonly counts = new Map<string, number>();
+  private readonly byteLevel = new Map<string, number>();
+  /** ASCII words before byte-level mapping, mapped once per distinct word in counts(). */
+  private readonly ascii = new Map<string, number>();
   private readonly pre = byteLevelPreTokenizer(false, true);
 
   add(text: string): void {
-    for (const [word] of this.pre.preTokenizeString(text)) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
+    for (const piece of splitDocument(text, 8192)) {
+      if (NON_ASCII.test(piece)) {
+        for (const [word] of this.pre.preTokenizeString(piece)) this.byteLevel.set(word, (this.byteLevel.get(word) ?? 0) + 1);
+      } else {
+        for (const [word] of piece.matchAll(ASCII_PRETOKEN)) this.ascii.set(word, (this.ascii.get(word) ?? 0) + 1);
+      }
+    }
+  }
+
+  /** Byte-level word → count. */
+  counts(): Map<string, number> {
+    const out = new Map(this.byteLevel);
+    for (const [word, n] of this.ascii) {
+      const mapped = Array.from(word, (ch) => BYTE_TO_SYMBOL[ch.charCodeAt(0)]).join('');
+      out.set(mapped, (out.get(mapped) ?? 0) + n);
+    }
+    return out;
   }
 }
 

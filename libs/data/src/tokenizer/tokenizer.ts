@@ -114,7 +114,7 @@ export async function trainTokenizer(options: TrainTokenizerOptions): Promise<To
     docs++;
   }
   if (docs === 0) throw new Error('cannot train a tokenizer on an empty corpus');
-  const model = trainBpe(counter.counts, { vocabSize: options.vocabSize, minFrequency: options.minFrequency });
+  const model = trainBpe(counter.counts(), { vocabSize: options.vocabSize, minFrequency: options.minFrequency });
   const json = tokenizerJson(model);
   writeFileAtomic(options.outPath, json);
   return { path: options.outPath, hash: sha256Hex(json), vocabSize: model.vocab.size };
