@@ -29,3 +29,4 @@ export type { RepeatedSequenceSpec, ArithmeticSpec, PronounSpec, PlantedSequence
 export { buildTermCounts, termCountAt, saveTermCounts, textTerms, type Term, type TermCountIndex } from './term-counts';
 export { sharedDataDir } from './shared-data';
 export { sha256File, sha256Hex } from './hash';
+export { transformByName, openRunOrder, type RunOrderOptions } from './transforms/registry';

@@ -4,6 +4,7 @@ import { InvalidSuiteSpecError, parseSuiteSpec } from '@cohort/suite-spec';
 import type { RunProgress } from '@cohort/workflows';
 import type { SuiteView } from '../suites/suite.views';
 import { ApiClient, ApiError } from './api-client';
+import { BATCH_USAGE, batchCommand } from './batch-command';
 
 const USAGE = `usage:
   cohort suite launch <spec.yaml> [--wait]   validate a suite spec and launch it
@@ -12,6 +13,7 @@ const USAGE = `usage:
   cohort suite progress <suite-id>           live step, loss, tokens/s and ETA of each run
   cohort suite pause|resume|cancel <suite-id>
   cohort run pause|resume|cancel <run-id>
+${BATCH_USAGE}
 environment: COHORT_API_URL (default http://127.0.0.1:3000)`;
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -48,6 +50,7 @@ async function launch(api: ApiClient, file: string, wait: boolean): Promise<void
 async function main(argv: string[]): Promise<void> {
   const api = new ApiClient(process.env.COHORT_API_URL ?? 'http://127.0.0.1:3000');
   const [group, command, arg] = argv;
+  if (group === 'batch') return void process.stdout.write(await batchCommand(argv.slice(1)));
   if (group === 'suite' && command === 'launch' && arg) return launch(api, arg, argv.includes('--wait'));
   if (group === 'suite' && command === 'show' && arg) {
     return console.log(summarize(await api.request<SuiteView>('GET', `/suites/${arg}`)));
