@@ -3,7 +3,7 @@
 //   1. tokenization MB/s: Cohort's dataset pipeline (read → worker threads → .bin/.idx) vs the
 //      `tokenizers` library encoding the same documents with the same tokenizer.json
 //      (sequential encode() and its own parallel encodeBatch());
-//   2. dataset build time; 3. MinHash dedup docs/s; 4. batch(step) latency, seq 2048 × batch 1024
+//   2. dataset build time, BPE training time; 3. MinHash dedup docs/s; 4. batch(step) latency, seq 2048 × batch 1024
 //      uint16, from the page cache, for neox / cohort / preshuffled orders.
 // Usage: nice node bench/data/run.mjs [--mb 8]   (needs `npx tsc -b libs/data`; uses shared data
 // when present — british_novels + Pythia's tokenizer — else the synthetic corpus and a trained tokenizer)
@@ -82,6 +82,12 @@ report('tokenizers encodeBatch() (its own threads)', libBatch.toFixed(2), 'MB/s'
 report('Cohort buildTokenDataset (read+encode+write)', (mb / buildSec).toFixed(2), 'MB/s', `${(mb / buildSec / Math.max(libSeq, libBatch)).toFixed(2)}x the faster library path`);
 report('dataset build time', buildSec.toFixed(2), 's', `${ds.numTokens} tokens, ${ds.numDocuments} docs`);
 
+// ---- tokenizer training (our byte-level BPE trainer)
+t0 = now();
+const trained = await data.trainTokenizer({ corpus: { paths: corpusFiles }, vocabSize: 16384, outPath: join(work, 'trained.json') });
+const trainSec = (now() - t0) / 1000;
+report('BPE tokenizer training, vocab 16384', trainSec.toFixed(2), 's', `${(mb / trainSec).toFixed(1)} MB/s, ${trained.vocabSize} tokens`);
+
 // ---- 3. MinHash dedup
 const synth = data.generateSyntheticCorpus({ outDir: join(work, 'dd'), seed: 2, documents: 4000, sentencesPerDocument: 10, repeated: { perCount: 50, counts: [1] } });
 const tok = data.CohortTokenizer.load(tokenizerPath);
@@ -108,10 +114,13 @@ const lat = (order, label) => {
   times.sort((a, b) => a - b);
   report(`batch(step) ${label}`, times[Math.floor(times.length / 2)].toFixed(3), 'ms', `p90 ${times[Math.floor(times.length * 0.9)].toFixed(3)} ms, seq ${seq} x batch ${batch} ${order.dataset.dtype}`);
 };
+// Orders for 2000 steps (2M samples, many epochs of this small corpus) to time index building.
+const orderSteps = 2000;
 for (const mode of ['neox', 'cohort']) {
   t0 = now();
-  data.buildDataOrder({ dataset: ds.prefix, outDir: join(work, mode), seqLength: seq, globalBatch: batch, seed: 1234, numSamples: steps * batch, mode, datasetHash: ds.hash });
-  report(`${mode} order build`, ((now() - t0) / 1000).toFixed(2), 's', `${steps} steps`);
+  const m = data.buildDataOrder({ dataset: ds.prefix, outDir: join(work, mode), seqLength: seq, globalBatch: batch, seed: 1234, numSamples: orderSteps * batch, mode, datasetHash: ds.hash });
+  const sec = (now() - t0) / 1000;
+  report(`${mode} order build, ${orderSteps} steps x ${batch}`, sec.toFixed(2), 's', `${Math.round(m.indexSamples / sec / 1000)}k samples/s, ${m.numEpochs} epochs`);
 }
 // Pile-like documents (500-3000 tokens) mean 2-4 reads per sample; a preshuffled file one per row.
 const src = data.IndexedDataset.open(ds.prefix);
