@@ -144,10 +144,24 @@ describe('pause, resume, cancel', () => {
     assert.equal(suite.status, 'cancelled');
     const run = suite.runs[0];
     assert.equal(run.status, 'cancelled');
-    const steps = run.checkpoints.map((c: any) => c.step);
-    assert.ok(steps.at(-1) < 40, `cancelled before the end (checkpoints ${steps})`);
+    const steps: number[] = run.checkpoints.map((c: any) => c.step);
+    const lastStep = steps[steps.length - 1];
+    assert.ok(lastStep < 40, `cancelled before the end (checkpoints ${steps})`);
     assert.deepEqual(steps, [0, 4, 8, 12, 16, 20, 24, 28, 32, 36].slice(0, steps.length));
     for (const c of run.checkpoints) assert.ok(existsSync(join(new URL(c.uri).pathname, 'manifest.json')));
     assert.equal((await stack.request('POST', `/suites/${id}/resume`)).status, 409, 'nothing left to resume');
+
+    // A new run, whose parent is the cancelled one, continues from its last checkpoint to the end.
+    const resumed = await stack.request('POST', `/runs/${run.id}/resume-from-checkpoint`);
+    assert.equal(resumed.status, 201, JSON.stringify(resumed.body));
+    assert.equal(resumed.body.branchStep, lastStep);
+    const child = await eventually('the resumed run to complete', async () => {
+      const { body } = await stack.request('GET', `/suites/${id}`);
+      const r = body.runs.find((x: any) => x.id === resumed.body.runId);
+      return r?.status === 'completed' ? r : undefined;
+    }, 240_000);
+    assert.equal(child.parentRunId, run.id);
+    assert.equal(child.checkpoints.at(-1).step, 40);
+    assert.ok(child.checkpoints.every((c: any) => c.step > lastStep));
   });
 });

@@ -21,6 +21,14 @@ export class SuiteControlController {
     return { accepted: true };
   }
 
+  // Declared before runs/:id/:action, which would otherwise match it first.
+  @Post('runs/:id/resume-from-checkpoint')
+  @HttpCode(201)
+  @ApiConflictResponse({ description: 'the run is not cancelled or failed, or has no checkpoint' })
+  resumeFromCheckpoint(@Param('id') id: string) {
+    return this.control.resumeRun(id);
+  }
+
   @Post('runs/:id/:action')
   @HttpCode(202)
   @ApiParam({ name: 'action', enum: ACTIONS })

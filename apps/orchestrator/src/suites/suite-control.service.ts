@@ -7,7 +7,9 @@ import {
   resumeSignal,
   runProgressQuery,
   suiteWorkflowId,
+  trainRunWorkflowId,
   type RunProgress,
+  type TrainRunInput,
 } from '@cohort/workflows';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { callDependency, unavailable, withTimeout } from '../common/dependency';
@@ -36,6 +38,72 @@ export class SuiteControlService {
     );
     if (!run?.workflowId) throw new NotFoundException(`run ${runId} not found or not started`);
     await this.signal(run.workflowId, action, `run ${runId}`);
+  }
+
+  /**
+   * Continues a stopped run (cancelled or failed) from its last checkpoint as a new run whose
+   * parent is the stopped one: same model, data order, schedule and transform; lineage records
+   * the parent and the branch step.
+   */
+  async resumeRun(runId: string): Promise<{ runId: string; name: string; branchStep: number; workflowId: string }> {
+    const timeout = this.timeout;
+    const parent = await callDependency('postgres', timeout, () =>
+      this.db.run.findUnique({ where: { id: runId }, include: { checkpoints: { orderBy: { step: 'desc' }, take: 1 } } }),
+    );
+    if (!parent) throw new NotFoundException(`run ${runId} not found`);
+    if (!['cancelled', 'failed'].includes(parent.status)) {
+      throw new ConflictException(`run ${parent.name} is ${parent.status}; only a cancelled or failed run can be resumed`);
+    }
+    const last = parent.checkpoints[0];
+    if (!last) throw new ConflictException(`run ${parent.name} has no checkpoint to resume from`);
+    const siblings = await callDependency('postgres', timeout, () =>
+      this.db.run.count({ where: { suiteId: parent.suiteId, parentRunId: parent.id } }),
+    );
+    const name = `${parent.name}-resumed${siblings + 1}`;
+    const run = await callDependency('postgres', timeout, () =>
+      this.db.run.create({
+        data: {
+          suiteId: parent.suiteId,
+          name,
+          modelName: parent.modelName,
+          variant: parent.variant,
+          training: parent.training ?? {},
+          checkpointSteps: parent.checkpointSteps,
+          transform: parent.transform,
+          modelConfigId: parent.modelConfigId,
+          dataOrderId: parent.dataOrderId,
+          seed: parent.seed,
+          placement: parent.placement,
+          parentRunId: parent.id,
+          branchStep: last.step,
+        },
+      }),
+    );
+    const input: TrainRunInput = {
+      runId: run.id,
+      placement: run.placement,
+      orchestrationQueue: this.config.COHORT_ORCHESTRATION_QUEUE,
+      checkpointSteps: run.checkpointSteps,
+      startStep: last.step,
+      startCheckpointed: true,
+      heartbeatTimeoutSeconds: this.config.COHORT_HEARTBEAT_TIMEOUT_S,
+    };
+    const workflowId = trainRunWorkflowId(parent.suiteId, name);
+    try {
+      await withTimeout(
+        this.temporal.client.workflow.start('TrainRunWorkflow', {
+          workflowId,
+          taskQueue: this.config.COHORT_ORCHESTRATION_QUEUE,
+          args: [input],
+        }),
+        timeout,
+        'temporal',
+      );
+    } catch (err) {
+      await this.db.run.delete({ where: { id: run.id } }).catch(() => undefined); // leave nothing half-made
+      throw unavailable('temporal', err as Error);
+    }
+    return { runId: run.id, name, branchStep: last.step, workflowId };
   }
 
   /** Live progress of every started run of a suite (step, loss, tokens/s, ETA). */
