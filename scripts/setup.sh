@@ -7,8 +7,9 @@ source "$(dirname "$0")/lib/common.sh"
 cd "$COHORT_ROOT"
 started=$SECONDS
 
-# System packages: a C++ toolchain, CMake and OpenBLAS for the native engine; PostgreSQL.
-apt_ensure build-essential cmake libopenblas-dev postgresql
+# System packages: a C++ toolchain, CMake and OpenBLAS (its OpenMP build: one thread pool shared
+# with the engine's own kernels) for the native engine; PostgreSQL.
+apt_ensure build-essential cmake libopenblas-openmp-dev postgresql
 command -v node >/dev/null || die "Node.js >= 20.3 is required"
 
 # npm dependencies: reinstalled only when the lockfile changed since the last install.

@@ -139,7 +139,12 @@ describe('pause, resume, cancel', () => {
       const { body } = await stack.request('GET', `/suites/${id}`);
       return body.runs?.[0]?.checkpoints.some((c: any) => c.step >= 4) ? true : undefined;
     }, 120_000);
-    assert.equal((await stack.request('POST', `/suites/${id}/cancel`)).status, 202);
+    // Through GraphQL this time (pause and resume went through REST above).
+    const gql = await stack.request('POST', '/graphql', {
+      query: 'mutation($id: ID!) { controlSuite(id: $id, action: "cancel") }',
+      variables: { id },
+    });
+    assert.deepEqual(gql.body, { data: { controlSuite: true } });
     const suite = await finished(id);
     assert.equal(suite.status, 'cancelled');
     const run = suite.runs[0];

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fromHfConfig, type ModelConfig, toHfConfig } from './config';
-import { type CreateOptions, GPTNeoX } from './model';
+import { type Backend, type CreateOptions, GPTNeoX } from './model';
 import { parseSafetensors, type RawTensor, toFloat32, encodeSafetensors, type TensorIn } from './safetensors';
 import { type OptimizerConfig, Trainer } from './trainer';
 
@@ -25,7 +25,7 @@ export interface TrainingState {
   /** Training consumes no randomness (dropout is 0), so the RNG state is the run seed. */
   rng: { seed: number };
   threads: number;
-  backend: string;
+  backend: Backend;
   extra?: Record<string, unknown>;
 }
 
@@ -91,7 +91,7 @@ export function saveCheckpoint(dir: string, model: GPTNeoX, opts: SaveOptions = 
         dataPosition: opts.dataPosition ?? 0,
         rng: { seed: opts.seed ?? 0 },
         threads: model.threads,
-        backend: 'cpu',
+        backend: model.backend,
         ...(opts.extra ? { extra: opts.extra } : {}),
       };
       files['optimizer.safetensors'] = writeFileSynced(join(tmp, 'optimizer.safetensors'), encodeSafetensors([...paramTensors(model, m, 'exp_avg.'), ...paramTensors(model, v, 'exp_avg_sq.')]));
@@ -197,9 +197,10 @@ export interface LoadedCheckpoint {
 /** Verifies the manifest, then restores weights and (if saved) the optimizer and step. */
 export function loadCheckpoint(dir: string, opts: CreateOptions = {}): LoadedCheckpoint {
   const manifest = verifyCheckpoint(dir);
-  const model = importHf(dir, opts);
-  if (!manifest.files['training_state.json']) return { model };
+  if (!manifest.files['training_state.json']) return { model: importHf(dir, opts) };
   const state = JSON.parse(readFileSync(join(dir, 'training_state.json'), 'utf8')) as TrainingState;
+  // Resume on the thread count and backend the run used: results are bit-identical only then.
+  const model = importHf(dir, { ...opts, threads: opts.threads ?? state.threads, backend: opts.backend ?? state.backend });
   const opt = parseSafetensors(readFileSync(join(dir, 'optimizer.safetensors')), 'optimizer.safetensors');
   model.engine.setOptState(loadWeights(model, opt, dir, 'exp_avg.'), loadWeights(model, opt, dir, 'exp_avg_sq.'));
   const trainer = new Trainer(model, state.optimizer);

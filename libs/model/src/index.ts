@@ -27,10 +27,10 @@ export function sgemmGflops(m: number, n: number, k: number, iters = 10): number
 
 export * from './config';
 export { GPTNeoX, defaultThreads } from './model';
-export type { Backend, ContinuationPair, CreateOptions, InitScheme, LogLikelihood, ParamSpec } from './model';
+export type { Backend, Batch, ContinuationPair, CreateOptions, InitScheme, LogLikelihood, ParamSpec } from './model';
 export * from './presets';
 export * from './schedule';
-export { Trainer, causalBatch } from './trainer';
+export { Trainer, causalBatch, validateOptimizer } from './trainer';
 export type { MicroBatch, OptimizerConfig, StepResult } from './trainer';
 export * from './checkpoint';
 export { encodeSafetensors, parseSafetensors, readSafetensors, toFloat32 } from './safetensors';

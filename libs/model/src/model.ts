@@ -29,13 +29,15 @@ export class GPTNeoX {
   readonly params: readonly ParamSpec[];
   readonly numParams: number;
   readonly threads: number;
+  readonly backend: Backend;
   /** @internal used by Trainer/checkpoint IO. */
   readonly engine: NativeEngine;
 
   private constructor(readonly config: ModelConfig, opts: CreateOptions) {
     this.threads = opts.threads ?? defaultThreads();
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new Error(`threads must be a positive integer, got ${this.threads}`);
-    this.engine = new (addon().Engine)(toNativeConfig(config), opts.backend ?? 'cpu', this.threads);
+    this.backend = opts.backend ?? 'cpu';
+    this.engine = new (addon().Engine)(toNativeConfig(config), this.backend, this.threads);
     this.params = this.engine.paramTable();
     this.numParams = this.params.reduce((s, p) => s + p.numel, 0);
   }
@@ -79,6 +81,17 @@ export class GPTNeoX {
     return this.engine.forwardAsync(ids, batch, seqLen);
   }
 
+  /** Mean cross-entropy over the non-ignored targets of the batches, without gradients (validation loss). */
+  evalLoss(batches: Batch[]): { loss: number; tokens: number } {
+    return meanLoss(batches, batches.map((b) => this.engine.scoreTargets(b.ids, b.targets, b.batch, b.seqLen).logprobs));
+  }
+
+  async evalLossAsync(batches: Batch[]): Promise<{ loss: number; tokens: number }> {
+    const lps: Float32Array[] = [];
+    for (const b of batches) lps.push((await this.engine.scoreTargetsAsync(b.ids, b.targets, b.batch, b.seqLen)).logprobs);
+    return meanLoss(batches, lps);
+  }
+
   /** Greedy continuation of equal-length prompts with a KV cache: maxNewTokens ids per prompt. */
   generate(prompts: number[][], maxNewTokens: number): number[][] {
     const p = packPrompts(prompts);
@@ -105,6 +118,27 @@ export class GPTNeoX {
   }
 }
 
+/** ids and targets [batch, seqLen] flat; target -100 is ignored. */
+export interface Batch {
+  ids: Int32Array;
+  targets: Int32Array;
+  batch: number;
+  seqLen: number;
+}
+
+function meanLoss(batches: Batch[], logprobs: Float32Array[]): { loss: number; tokens: number } {
+  let sum = 0, tokens = 0;
+  batches.forEach((b, i) =>
+    b.targets.forEach((t, k) => {
+      if (t === -100) return;
+      sum -= logprobs[i][k];
+      tokens++;
+    }),
+  );
+  if (tokens === 0) throw new Error('evalLoss: every target is ignored (-100)');
+  return { loss: sum / tokens, tokens };
+}
+
 export interface ContinuationPair {
   context: number[];
   continuation: number[];
@@ -125,7 +159,7 @@ function packPairs(pairs: ContinuationPair[]): { ids: Int32Array; targets: Int32
     if (p.context.length === 0 || p.continuation.length === 0) throw new Error('logLikelihood: context and continuation must be non-empty');
     return p.context.length + p.continuation.length - 1;
   });
-  const T = Math.max(0, ...lens), B = pairs.length;
+  const T = lens.reduce((a, b) => Math.max(a, b), 0), B = pairs.length;
   const ids = new Int32Array(B * T), targets = new Int32Array(B * T).fill(-100);
   pairs.forEach((p, b) => {
     ids.set([...p.context, ...p.continuation].slice(0, lens[b]), b * T);

@@ -12,7 +12,7 @@ export type LrSchedule =
   | { kind: 'neox'; warmupSteps: number; decaySteps: number; minLr: number };
 
 export function learningRate(maxLr: number, s: LrSchedule, step: number): number {
-  switch (s.kind) {
+  switch (s?.kind) {
     case 'constant':
       return maxLr;
     case 'cosine': {
@@ -28,6 +28,6 @@ export function learningRate(maxLr: number, s: LrSchedule, step: number): number
       return Math.max((maxLr / 2) * (Math.cos((Math.PI * n) / s.decaySteps) + 1), s.minLr);
     }
     default:
-      throw new Error(`unknown LR schedule kind '${(s as { kind: string }).kind}'`);
+      throw new Error(`unknown LR schedule kind '${(s as { kind?: string } | undefined)?.kind}' (constant, cosine, neox)`);
   }
 }

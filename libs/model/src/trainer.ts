@@ -1,6 +1,6 @@
 // Training loop primitive: one optimizer step over one or more micro-batches (gradient
 // accumulation), AdamW with global-norm clipping, LR from a schedule.
-import type { GPTNeoX } from './model';
+import type { Batch, GPTNeoX } from './model';
 import type { NativeOptimizer } from './native';
 import { learningRate, type LrSchedule } from './schedule';
 
@@ -16,12 +16,7 @@ export interface OptimizerConfig {
 }
 
 /** One micro-batch: ids and targets are [batch, seqLen] flat; target -100 is ignored. */
-export interface MicroBatch {
-  ids: Int32Array;
-  targets: Int32Array;
-  batch: number;
-  seqLen: number;
-}
+export type MicroBatch = Batch;
 
 export interface StepResult {
   /** Optimizer steps completed after this one. */
@@ -46,6 +41,16 @@ export function causalBatch(rows: ArrayLike<number>[], seqLen: number): MicroBat
   return { ids, targets, batch: rows.length, seqLen };
 }
 
+export function validateOptimizer(o: OptimizerConfig): void {
+  const bad = (what: string, v: unknown) => new Error(`optimizer: ${what}, got ${String(v)}`);
+  if (!(o.lr >= 0 && Number.isFinite(o.lr))) throw bad('lr must be a finite number >= 0', o.lr);
+  for (const k of ['beta1', 'beta2'] as const) if (!(o[k] >= 0 && o[k] < 1)) throw bad(`${k} must be in [0, 1)`, o[k]);
+  if (!(o.eps > 0)) throw bad('eps must be > 0', o.eps);
+  if (!(o.weightDecay >= 0)) throw bad('weightDecay must be >= 0', o.weightDecay);
+  if (!(o.maxGradNorm >= 0)) throw bad('maxGradNorm must be >= 0 (0 disables clipping)', o.maxGradNorm);
+  learningRate(o.lr, o.schedule, 0); // rejects unknown schedule kinds
+}
+
 export class Trainer {
   /** Optimizer steps completed. */
   step = 0;
@@ -53,7 +58,9 @@ export class Trainer {
   constructor(
     readonly model: GPTNeoX,
     readonly optim: OptimizerConfig,
-  ) {}
+  ) {
+    validateOptimizer(optim);
+  }
 
   lrAt(step: number): number {
     return learningRate(this.optim.lr, this.optim.schedule, step);

@@ -10,7 +10,11 @@ describe('bad input gives errors a user can act on (never a crash)', () => {
     assert.throws(() => model.forward(new Int32Array(10), 2, 8), /ids has 10 elements, expected 16/);
     assert.throws(() => model.forward(new Float32Array(16) as unknown as Int32Array, 2, 8), /ids must be a Int32Array/);
     assert.throws(() => model.forward(new Int32Array(0), 0, 8), /batch and seqLen must be >= 1/);
+    assert.throws(() => model.forward(new Int32Array(8), Infinity, 8), /batch must be an integer, got inf/);
+    assert.throws(() => model.forward(new Int32Array(8), 1.5, 8), /batch must be an integer/);
     assert.throws(() => model.forward(new Int32Array(65), 1, 65), /sequence length 65 exceeds max_position_embeddings 64/);
+    const huge = 4_000_000; // rows whose activations exceed this machine's memory
+    assert.throws(() => model.engine.scoreTargets(new Int32Array(huge), new Int32Array(huge).fill(-100), huge, 1), /batch 4000000 x 1: activations need \d+ GB, this machine has \d+ GB/);
     assert.throws(() => model.setWeights(new Float32Array(3)), /params has 3 elements, expected \d+/);
     assert.throws(() => model.generate([[1, 2], [3]], 2), /equal length/);
     assert.throws(() => model.generate([[1, 2]], 64), /exceeds max_position_embeddings 64/);
@@ -35,6 +39,13 @@ describe('bad input gives errors a user can act on (never a crash)', () => {
     assert.throws(() => fromHfConfig({ model_type: 'llama', hidden_size: 8 }), /model_type 'llama' is not 'gpt_neox'/);
     assert.throws(() => fromHfConfig({ ...{ hidden_size: 64, num_hidden_layers: 1, num_attention_heads: 4, vocab_size: 10 }, hidden_act: 'relu' }), /hidden_act 'relu' is not supported/);
     assert.throws(() => getPreset('nope'), /unknown model preset 'nope'/);
+    assert.throws(() => GPTNeoX.create(getPreset('pythia-12b').model), /model has 11846072320 parameters: fp32 weights, grads and Adam state need 189 GB, this machine has \d+ GB/);
+  });
+
+  it('bad optimizer settings', () => {
+    assert.throws(() => new Trainer(model, { ...TINY_OPT, lr: -1 }), /optimizer: lr must be a finite number >= 0, got -1/);
+    assert.throws(() => new Trainer(model, { ...TINY_OPT, beta2: 1 }), /beta2 must be in \[0, 1\)/);
+    assert.throws(() => new Trainer(model, { ...TINY_OPT, schedule: { kind: 'linear' } as never }), /unknown LR schedule kind 'linear'/);
   });
 
   it('NaN/inf loss stops training with an error naming the step, weights untouched', () => {

@@ -90,6 +90,20 @@ describe('checkpoints', () => {
     assert.equal(m.config.hiddenAct, 'gelu_new');
     assert.equal(m.getWeights()[5], f.f32('weight.gpt_neox.embed_in.weight')[5]);
 
+    // The same weights as a sharded checkpoint (model.safetensors.index.json + two shards).
+    const sharded = join(work, 'hf-sharded');
+    mkdirSync(sharded);
+    writeFileSync(join(sharded, 'config.json'), JSON.stringify(meta.config));
+    const half = Math.floor(tensors.length / 2);
+    const shards = { 'model-00001-of-00002.safetensors': tensors.slice(0, half), 'model-00002-of-00002.safetensors': tensors.slice(half) };
+    const weightMap: Record<string, string> = {};
+    for (const [file, ts] of Object.entries(shards)) {
+      writeFileSync(join(sharded, file), Buffer.concat(encodeSafetensors(ts)));
+      for (const t of ts) weightMap[t.name] = file;
+    }
+    writeFileSync(join(sharded, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+    assert.equal(sha256(importHf(sharded, { threads: 2 }).getWeights()), sha256(m.getWeights()));
+
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...meta.config, hidden_size: 128 }));
     assert.throws(() => importHf(dir), /'gpt_neox\.embed_in\.weight' has shape \[96,64\] but config\.json implies \[96,128\]: config and weights do not match/);
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...meta.config, num_hidden_layers: 1 }));

@@ -38,6 +38,15 @@ describe('inference', () => {
     assert.deepEqual(got[0].slice(0, 3), [9, 10, 11], 'learned to count');
   });
 
+  it('KV cache stays exact across attention tiles (prompt 60, 12 new tokens, tile 64)', () => {
+    const long = GPTNeoX.create({ ...TINY, maxPositionEmbeddings: 128 }, { seed: 12, threads: 2 });
+    const prompt = Array.from({ length: 60 }, (_, i) => (i * 7) % V);
+    const got = long.generate([prompt, prompt.map((t) => (t + 1) % V)], 12)[0];
+    const seq = [...prompt];
+    for (let s = 0; s < 12; s++) seq.push(argmax(logSoftmaxRow(long.forward(Int32Array.from(seq), 1, seq.length), seq.length - 1)));
+    assert.deepEqual(got, seq.slice(60));
+  });
+
   it('log-likelihood of (context, continuation) pairs: per-token logprobs and greedy flags', () => {
     const pairs = [
       { context: [3, 4, 5], continuation: [6, 7] },

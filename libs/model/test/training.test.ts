@@ -24,6 +24,17 @@ describe('training', () => {
     assert.ok(losses[19] < losses[0] - 1, `loss ${losses[0]} -> ${losses[19]}`);
   });
 
+  it('evalLoss equals the loss the training step reports, without touching the weights', async () => {
+    const model = GPTNeoX.create(TINY, { seed: 9, threads: 2 });
+    const before = sha256(model.getWeights());
+    const ev = model.evalLoss([batchAt(0), batchAt(1)]);
+    assert.equal(ev.tokens, 2 * 4 * 32);
+    assert.deepEqual(await model.evalLossAsync([batchAt(0), batchAt(1)]), ev);
+    assert.equal(sha256(model.getWeights()), before);
+    const r = new Trainer(model, TINY_OPT).trainStep([batchAt(0), batchAt(1)]);
+    assert.ok(Math.abs(ev.loss - r.loss) < 1e-5 * r.loss, `${ev.loss} vs ${r.loss}`);
+  });
+
   it('same seed + same batches => bit-identical weights; another seed differs', () => {
     const a = sha256(train(4).model.getWeights());
     assert.equal(sha256(train(4).model.getWeights()), a);
@@ -71,11 +82,15 @@ describe('training', () => {
     assert.ok(maxDiff < 1e-6, `max weight diff ${maxDiff}`);
   });
 
-  it('resumed trainer reports the saved step and schedule position', () => {
-    const { model, trainer } = train(2);
+  it('resumed trainer reports the saved step, schedule position and thread count', () => {
+    const model = GPTNeoX.create(TINY, { seed: 7, threads: 1 });
+    const trainer = new Trainer(model, TINY_OPT);
+    trainer.trainStep([batchAt(0)]);
+    trainer.trainStep([batchAt(1)]);
     const dir = join(work, 'sched');
     saveCheckpoint(dir, model, { trainer, dataPosition: 2 });
-    const loaded = loadCheckpoint(dir, { threads: 2 });
+    const loaded = loadCheckpoint(dir, { threads: undefined });
+    assert.equal(loaded.model.threads, 1, 'resumes on the recorded thread count');
     assert.equal(loaded.trainer?.step, 2);
     assert.equal(loaded.state?.dataPosition, 2);
     assert.equal(loaded.trainer?.lrAt(2), learningRate(TINY_OPT.lr, TINY_OPT.schedule, 2));

@@ -51,9 +51,6 @@ interface CheckpointExtra {
   meanLoss: number | null;
 }
 
-/** Hands control back to the event loop so heartbeats flush and cancellation can arrive. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 export function trainSegmentActivity(deps: TrainSegmentDeps): ComputeActivities['trainSegment'] {
   return async ({ runId, fromStep, toStep }) => {
     const run = await getRunForTraining(deps.db, runId);
@@ -82,14 +79,14 @@ export function trainSegmentActivity(deps: TrainSegmentDeps): ComputeActivities[
       }
       let result;
       try {
-        result = trainer.trainStep(micro);
+        // Off the event loop: heartbeats and cancellation keep flowing during a long step.
+        result = await trainer.trainStepAsync(micro);
       } catch (err) {
         // Bad numerics or bad data do not get better on retry: fail the run with the step named.
         throw ApplicationFailure.nonRetryable(`run ${run.name}: ${(err as Error).message}`, 'TrainingFailed');
       }
       metrics.push({ step: result.step, loss: result.loss, lr: result.lr, gradNorm: result.gradNorm });
       ctx.heartbeat({ step: result.step, loss: result.loss });
-      await yieldToEventLoop();
       if (ctx.cancellationSignal.aborted) {
         throw new CancelledFailure(`run ${run.name} cancelled at step ${result.step}; last checkpoint kept`);
       }

@@ -1,8 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseEnumPipe, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { SuiteControlService, type ControlAction } from './suite-control.service';
-
-const ACTIONS = ['pause', 'resume', 'cancel'] as const;
+import { CONTROL_ACTIONS as ACTIONS, SuiteControlService, type ControlAction } from './suite-control.service';
 
 @ApiTags('control')
 @Controller()

@@ -16,7 +16,8 @@ import { callDependency, unavailable, withTimeout } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 
-export type ControlAction = 'pause' | 'resume' | 'cancel';
+export const CONTROL_ACTIONS = ['pause', 'resume', 'cancel'] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
 const SIGNALS = { pause: pauseSignal, resume: resumeSignal, cancel: cancelSignal } as const;
 
 /** Pause, resume and cancel suites or single runs, and read live progress, through Temporal. */

@@ -3,10 +3,26 @@ import { parseSuiteSpec, InvalidSuiteSpecError } from '@cohort/suite-spec';
 import { GraphQLError } from 'graphql';
 import { SuiteView } from './suite.views';
 import { SuitesService } from './suites.service';
+import { CONTROL_ACTIONS, SuiteControlService, type ControlAction } from './suite-control.service';
 
 @Resolver(() => SuiteView)
 export class SuitesResolver {
-  constructor(private readonly service: SuitesService) {}
+  constructor(
+    private readonly service: SuitesService,
+    private readonly control: SuiteControlService,
+  ) {}
+
+  @Mutation(() => Boolean, { description: 'Pause, resume or cancel every run of a suite' })
+  async controlSuite(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('action', { type: () => String, description: 'pause | resume | cancel' }) action: string,
+  ): Promise<boolean> {
+    if (!CONTROL_ACTIONS.includes(action as ControlAction)) {
+      throw new GraphQLError(`action must be one of ${CONTROL_ACTIONS.join(', ')}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    await this.control.signalSuite(id, action as ControlAction);
+    return true;
+  }
 
   @Query(() => [SuiteView])
   suites(): Promise<SuiteView[]> {

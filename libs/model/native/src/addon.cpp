@@ -3,6 +3,7 @@
 #include <napi.h>
 #include <omp.h>
 
+#include <cmath>
 #include <functional>
 #include <memory>
 
@@ -30,7 +31,8 @@ int64_t intArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
   if (info.Length() <= i || !info[i].IsNumber())
     throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a number");
   const double v = info[i].As<Napi::Number>().DoubleValue();
-  if (v != double(int64_t(v))) throw Napi::TypeError::New(info.Env(), std::string(name) + " must be an integer");
+  if (!std::isfinite(v) || std::floor(v) != v || std::fabs(v) > 9007199254740991.0)
+    throw Napi::TypeError::New(info.Env(), std::string(name) + " must be an integer, got " + std::to_string(v));
   return int64_t(v);
 }
 
@@ -239,6 +241,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     B = intArg(info, i, "batch");
     T = intArg(info, i + 1, "seqLen");
     if (B < 1 || T < 1) throw Napi::RangeError::New(info.Env(), "batch and seqLen must be >= 1");
+    if (B > (int64_t(1) << 31) || T > (int64_t(1) << 31))
+      throw Napi::RangeError::New(info.Env(), "batch and seqLen must be < 2^31");
     return B * T;
   }
 

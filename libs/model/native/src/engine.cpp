@@ -23,6 +23,7 @@ static void validate(const Config& c) {
           "config: rotary dims (head_dim * rotary_pct = " + std::to_string(c.rotaryDims) +
               ") must be even and at most head_dim");
   require(c.rotaryBase > 0 && c.lnEps > 0, "config: rotary_emb_base and layer_norm_eps must be > 0");
+  require(c.maxPos <= (int64_t(1) << 20), "config: max_position_embeddings must be <= 1048576");
   require(c.vocab < (int64_t(1) << 31) && c.hidden * c.vocab < (int64_t(1) << 40),
           "config: model too large");
 }

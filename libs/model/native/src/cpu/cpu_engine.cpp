@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,9 +13,20 @@ using namespace cpu;
 
 static constexpr int64_t kPerLayer = 12;  // ParamInfo entries per layer (see Engine::Engine)
 
+// Buffers are written as soon as they are allocated; past physical memory the kernel's OOM killer
+// would end the process instead of a bad_alloc, so oversized requests are refused up front.
+static void requireMemory(double bytes, const std::string& what) {
+  const double have = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
+  if (bytes > 0.9 * have)
+    throw UserError(what + " need " + std::to_string(int64_t(bytes / 1e9)) + " GB, this machine has " +
+                    std::to_string(int64_t(have / 1e9)) + " GB of memory");
+}
+
 CpuEngine::CpuEngine(const Config& cfg, int threads)
     : Engine(cfg), threads_(threads), rope_(cfg.rotaryDims, cfg.maxPos, cfg.rotaryBase) {
   if (threads_ < 1) throw UserError("threads must be >= 1");
+  requireMemory(16.0 * double(numParams_), "model has " + std::to_string(numParams_) +
+                                               " parameters: fp32 weights, grads and Adam state");
   w_.assign(numParams_, 0.f);
   g_.assign(numParams_, 0.f);
   m_.assign(numParams_, 0.f);
@@ -49,11 +61,18 @@ void CpuEngine::setOptState(const float* m, const float* v) {
 }
 void CpuEngine::zeroGrads() { std::fill(g_.begin(), g_.end(), 0.f); }
 
-void CpuEngine::checkIds(const int32_t* ids, int64_t n, const char* what) const {
-  const bool targets = std::strcmp(what, "target") == 0;
+void CpuEngine::checkInput(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T) const {
+  if (T > cfg_.maxPos)
+    throw UserError("sequence length " + std::to_string(T) + " exceeds max_position_embeddings " +
+                    std::to_string(cfg_.maxPos));
+  checkIds(ids, B * T, false);
+  if (targets) checkIds(targets, B * T, true);
+}
+
+void CpuEngine::checkIds(const int32_t* ids, int64_t n, bool targets) const {
   for (int64_t i = 0; i < n; i++) {
     if ((ids[i] >= 0 && ids[i] < cfg_.vocab) || (targets && ids[i] == -100)) continue;
-    throw UserError(std::string(what) + " id " + std::to_string(ids[i]) + " at flat index " +
+    throw UserError(std::string(targets ? "target" : "token") + " id " + std::to_string(ids[i]) + " at flat index " +
                     std::to_string(i) + " is outside [0, " + std::to_string(cfg_.vocab) +
                     ")" + (targets ? " (use -100 to ignore a position)" : ""));
   }
@@ -65,8 +84,9 @@ void CpuEngine::prepare(Acts& a, int64_t B, int64_t T, bool training) const {
   a.B = B;
   a.T = T;
   a.training = training;
-  a.slots = training ? L : 1;
-  const int64_t S = a.slots;
+  const int64_t S = training ? L : 1;  // per-layer activation slots
+  const double floats = double(N) * ((S + 2) * d + S * (4 * d + 2 * f + cfg_.heads + 4) + 3 * d + 2 * f);
+  requireMemory(4.0 * floats, "batch " + std::to_string(B) + " x " + std::to_string(T) + ": activations");
   a.x.resize((training ? L + 1 : 2) * N * d);
   for (auto* v : {&a.ln1, &a.ln2, &a.att}) v->resize(S * N * d);
   a.mid.resize(cfg_.parallelResidual ? 0 : S * N * d);
@@ -84,7 +104,7 @@ void CpuEngine::prepare(Acts& a, int64_t B, int64_t T, bool training) const {
 void CpuEngine::attention(const float* qkv, const float* kvBase, int64_t kvBatchStride, int64_t B,
                           int64_t T, int64_t past, float* att, float* lse) {
   const int64_t H = cfg_.heads, hd = cfg_.headDim(), d = cfg_.hidden;
-  const int64_t per = attentionScratch(past + T, hd);
+  const int64_t per = attentionScratch(past + T);
   attnScratch_.resize(per * omp_get_max_threads());
   const BlasSerialScope serial(threads_);  // parallel over heads; each head's GEMMs on one thread
 #pragma omp parallel for schedule(static)
@@ -164,7 +184,7 @@ void CpuEngine::backwardLayers(const int32_t* ids, Acts& a, std::vector<float>& 
                     a.rstdf.data(), gn.data(), lnf(g_.data(), 0), lnf(g_.data(), 1), N, d);
   gx.swap(gn);
 
-  const int64_t per = attentionScratch(T, hd);
+  const int64_t per = attentionScratch(T);
   attnScratch_.resize(per * omp_get_max_threads());
   for (int64_t l = L - 1; l >= 0; l--) {
     const Layer p = layer(w_.data(), l), gp = layer(g_.data(), l);
@@ -225,10 +245,7 @@ static int64_t classifierRows(int64_t N, int64_t V) {
 
 void CpuEngine::forward(const int32_t* ids, int64_t B, int64_t T, float* logits) {
   useThreads();
-  if (T > cfg_.maxPos)
-    throw UserError("sequence length " + std::to_string(T) + " exceeds max_position_embeddings " +
-                    std::to_string(cfg_.maxPos));
-  checkIds(ids, B * T, "token");
+  checkInput(ids, nullptr, B, T);
   prepare(infer_, B, T, false);
   forwardLayers(ids, infer_, 0, nullptr);
   linearForward(infer_.lnf.data(), lnf(w_.data(), 2), nullptr, logits, B * T, cfg_.hidden, cfg_.vocab);
@@ -237,11 +254,7 @@ void CpuEngine::forward(const int32_t* ids, int64_t B, int64_t T, float* logits)
 double CpuEngine::forwardBackward(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T,
                                   float gradScale) {
   useThreads();
-  if (T > cfg_.maxPos)
-    throw UserError("sequence length " + std::to_string(T) + " exceeds max_position_embeddings " +
-                    std::to_string(cfg_.maxPos));
-  checkIds(ids, B * T, "token");
-  checkIds(targets, B * T, "target");
+  checkInput(ids, targets, B, T);
   prepare(train_, B, T, true);
   forwardLayers(ids, train_, 0, nullptr);
 
@@ -281,21 +294,33 @@ double CpuEngine::step(const AdamW& o, int64_t t) {
 void CpuEngine::scoreTargets(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T,
                              float* logprobs, uint8_t* greedy) {
   useThreads();
-  if (T > cfg_.maxPos)
-    throw UserError("sequence length " + std::to_string(T) + " exceeds max_position_embeddings " +
-                    std::to_string(cfg_.maxPos));
-  checkIds(ids, B * T, "token");
-  checkIds(targets, B * T, "target");
+  checkInput(ids, targets, B, T);
   prepare(infer_, B, T, false);
   forwardLayers(ids, infer_, 0, nullptr);
-  const int64_t N = B * T, d = cfg_.hidden, V = cfg_.vocab, R = classifierRows(N, V);
+  const int64_t N = B * T, d = cfg_.hidden, V = cfg_.vocab;
   std::fill(logprobs, logprobs + N, 0.f);
   std::fill(greedy, greedy + N, uint8_t(0));
+  // Only scored rows go through the [d, V] classifier (contexts are usually most of the batch).
+  std::vector<int64_t> rows;
+  for (int64_t r = 0; r < N; r++)
+    if (targets[r] >= 0) rows.push_back(r);
+  const int64_t M = int64_t(rows.size()), R = classifierRows(M, V);
+  std::vector<float> x(R * d), lp(R);
+  std::vector<int32_t> tg(R);
+  std::vector<uint8_t> gr(R);
   logitsChunk_.resize(R * V);
-  for (int64_t r0 = 0; r0 < N; r0 += R) {
-    const int64_t rr = std::min(R, N - r0);
-    linearForward(infer_.lnf.data() + r0 * d, lnf(w_.data(), 2), nullptr, logitsChunk_.data(), rr, d, V);
-    targetLogProbs(logitsChunk_.data(), targets + r0, rr, V, logprobs + r0, greedy + r0);
+  for (int64_t r0 = 0; r0 < M; r0 += R) {
+    const int64_t rr = std::min(R, M - r0);
+    for (int64_t i = 0; i < rr; i++) {
+      std::memcpy(x.data() + i * d, infer_.lnf.data() + rows[r0 + i] * d, d * 4);
+      tg[i] = targets[rows[r0 + i]];
+    }
+    linearForward(x.data(), lnf(w_.data(), 2), nullptr, logitsChunk_.data(), rr, d, V);
+    targetLogProbs(logitsChunk_.data(), tg.data(), rr, V, lp.data(), gr.data());
+    for (int64_t i = 0; i < rr; i++) {
+      logprobs[rows[r0 + i]] = lp[i];
+      greedy[rows[r0 + i]] = gr[i];
+    }
   }
 }
 
@@ -303,9 +328,9 @@ void CpuEngine::generate(const int32_t* prompt, int64_t B, int64_t T0, int64_t m
   useThreads();
   if (maxNew < 1) throw UserError("maxNewTokens must be >= 1");
   if (T0 + maxNew - 1 > cfg_.maxPos)
-    throw UserError("prompt length + new tokens (" + std::to_string(T0 + maxNew) +
-                    ") exceeds max_position_embeddings " + std::to_string(cfg_.maxPos));
-  checkIds(prompt, B * T0, "token");
+    throw UserError("prompt length + new tokens - 1 = " + std::to_string(T0 + maxNew - 1) +
+                    " positions exceeds max_position_embeddings " + std::to_string(cfg_.maxPos));
+  checkIds(prompt, B * T0, false);
   const int64_t d = cfg_.hidden, V = cfg_.vocab;
   KVCache cache;
   cache.Tmax = T0 + maxNew;

@@ -36,9 +36,9 @@ class CpuEngine : public Engine {
   // Activations of one forward pass over N = B*T rows. Training keeps every layer's tensors for
   // the backward; inference reuses one slot for all layers.
   struct Acts {
-    int64_t B = 0, T = 0, slots = 0;
+    int64_t B = 0, T = 0;
     bool training = false;
-    std::vector<float> x;  // [slots+1][N,d]: residual stream entering each layer (last = final)
+    std::vector<float> x;  // [L+1][N,d] residual stream entering each layer, last = final (inference: 2, ping-pong)
     std::vector<float> ln1, ln2, att, mid, qkv, fc, gelu, lse, mean1, rstd1, mean2, rstd2;
     std::vector<float> tmp, lnf, meanf, rstdf;
   };
@@ -47,7 +47,8 @@ class CpuEngine : public Engine {
     std::vector<std::vector<float>> rows;  // per layer [B, Tmax, 3d] (post-RoPE k and v used)
   };
   void prepare(Acts& a, int64_t B, int64_t T, bool training) const;
-  void checkIds(const int32_t* ids, int64_t n, const char* what) const;
+  void checkIds(const int32_t* ids, int64_t n, bool targets) const;  // targets may also be -100
+  void checkInput(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T) const;
   // Runs embedding + all layers + final LN for ids [B,T] at positions past..past+T-1.
   void forwardLayers(const int32_t* ids, Acts& a, int64_t past, KVCache* cache);
   void backwardLayers(const int32_t* ids, Acts& a, std::vector<float>& dx);

@@ -184,11 +184,10 @@ void ropeApply(const Rope& r, float* qkv, int64_t B, int64_t T, int64_t pos0, in
   }
 }
 
-int64_t attentionScratch(int64_t Tk, int64_t hd) { return 2 * kAttnTile * Tk + kAttnTile * (hd + 1); }
+int64_t attentionScratch(int64_t Tk) { return 2 * kAttnTile * Tk; }  // P and dP tiles
 
-// Scores for query rows [i0, i0+m) against keys [0, n): S = (Q K^T) * scale, then P = exp(S - lse)
-// with the causal mask applied as zeros (lse given) — shared by forward (after computing lse) and
-// backward (recompute).
+// One score tile: S[m, n] = (Q[i0:i0+m] K[0:n]^T) / sqrt(hd). The forward turns it into
+// probabilities; the backward recomputes it instead of storing T x T per head.
 static void scores(const AttnHead& a, int64_t i0, int64_t m, int64_t n, float* S) {
   const float scale = 1.f / std::sqrt(float(a.hd));
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, a.hd, scale, a.q + i0 * a.qs, a.qs,
@@ -269,18 +268,17 @@ double crossEntropyBackward(float* logits, const int32_t* targets, int64_t R, in
   return loss;
 }
 
-void targetLogProbs(const float* logits, const int32_t* targets, int64_t R, int64_t V,
-                    float* logprob, uint8_t* greedy) {
+void targetLogProbs(float* logits, const int32_t* targets, int64_t R, int64_t V, float* logprob,
+                    uint8_t* greedy) {
 #pragma omp parallel for schedule(static)
   for (int64_t r = 0; r < R; r++) {
     if (targets[r] < 0) continue;
-    const float* z = logits + r * V;
-    int64_t best = 0;
+    float* z = logits + r * V;
+    int64_t best = 0;  // argmax on the raw logits (first index wins ties), before z is reused
     for (int64_t j = 1; j < V; j++)
       if (z[j] > z[best]) best = j;
-    double sum = 0;
-    for (int64_t j = 0; j < V; j++) sum += std::exp(double(z[j] - z[best]));
-    logprob[r] = float(double(z[targets[r]] - z[best]) - std::log(sum));
+    const float mx = z[best], zt = z[targets[r]] - mx;
+    logprob[r] = float(double(zt) - std::log(expShiftSum(z, z, V, mx)));
     greedy[r] = best == targets[r];
   }
 }

@@ -53,15 +53,15 @@ struct AttnHead {
 void attentionForward(const AttnHead& a, float* o, int64_t os, float* lse, float* scratch);
 void attentionBackward(const AttnHead& a, const float* o, const float* dout, int64_t os,
                        const float* lse, float* dq, float* dk, float* dv, float* scratch);
-int64_t attentionScratch(int64_t Tk, int64_t hd);  // floats of scratch per thread
+int64_t attentionScratch(int64_t Tk);  // floats of scratch per thread
 constexpr int64_t kAttnTile = 64;
 
 // In place on logits [R,V]: returns the summed CE loss of rows whose target >= 0 and leaves
 // dlogits = scale*(softmax - onehot) (zero rows for ignored targets).
 double crossEntropyBackward(float* logits, const int32_t* targets, int64_t R, int64_t V, float scale);
-// log p(target) and argmax==target for rows whose target >= 0.
-void targetLogProbs(const float* logits, const int32_t* targets, int64_t R, int64_t V,
-                    float* logprob, uint8_t* greedy);
+// log p(target) and argmax==target for rows whose target >= 0 (logits are overwritten).
+void targetLogProbs(float* logits, const int32_t* targets, int64_t R, int64_t V, float* logprob,
+                    uint8_t* greedy);
 void argmaxRows(const float* logits, int64_t R, int64_t V, int32_t* out);
 
 // torch.optim.AdamW's single-tensor update on n elements (scalars from adamwScalars).
