@@ -3,6 +3,8 @@
 # dev server (`temporal server start-dev`), a real Temporal server with SQLite persistence and the
 # Web UI. Temporal's download site is unreachable here, so the CLI is built from the Go module proxy.
 # Skipped when TEMPORAL_ADDRESS was set before setup (your own server is used).
+# One partition per task queue: with a handful of pollers, several partitions make a task wait up
+# to a second for a poller on its partition, between every training segment.
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 
@@ -35,6 +37,8 @@ log "temporal: starting dev server on $TEMPORAL_ADDRESS (Web UI http://$host:$TE
 setsid nohup "$TEMPORAL_BIN" server start-dev \
   --ip "$host" --port "$port" --ui-port "$TEMPORAL_UI_PORT" \
   --db-filename "$state/temporal.db" --namespace "$TEMPORAL_NAMESPACE" --log-level warn \
+  --dynamic-config-value matching.numTaskqueueReadPartitions=1 \
+  --dynamic-config-value matching.numTaskqueueWritePartitions=1 \
   >"$COHORT_STATE/logs/temporal.log" 2>&1 < /dev/null &
 echo $! >"$pidfile"
 wait_for 60 healthy || die "temporal did not become healthy; see $COHORT_STATE/logs/temporal.log"
