@@ -4,9 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLineageClient, type LineageClient } from '@cohort/lineage';
+import { Client, Connection } from '@temporalio/client';
 import {
   eventually,
   freePort,
+  repoRoot,
   startProcess,
   temporalAddress,
   testDatabaseUrl,
@@ -70,6 +72,17 @@ before(async () => {
   ]);
 });
 
+/** Workflows ever started on this test's orchestration queue (open or closed). */
+async function countWorkflows(): Promise<number> {
+  const connection = await Connection.connect({ address: temporalAddress });
+  try {
+    const { count } = await new Client({ connection }).workflow.count(`TaskQueue = '${orchestrationQueue}'`);
+    return count;
+  } finally {
+    await connection.close();
+  }
+}
+
 after(async () => {
   await Promise.all([orchestrator?.stop(), gpuWorker?.stop()]);
   await db?.$disconnect();
@@ -132,6 +145,25 @@ describe('suite launch, end to end', () => {
     const paths = body.issues.map((i: { path: string }) => i.path).sort();
     assert.deepEqual(paths, ['models[0].preset', 'name', 'steps']);
     assert.equal(await db.suite.count(), before);
+  });
+
+  test('every spec of the invalid-spec table is a 400 at its field path, and starts no workflow', async () => {
+    // The validator's own table (libs/suite-spec/test/bad-specs.ts), loaded from its build output.
+    const { badSpecs } = require(join(repoRoot, 'libs/suite-spec/dist/test/bad-specs.js')) as {
+      badSpecs: Array<[string, unknown, string]>;
+    };
+    const missingCorpus = { ...spec('missing-corpus'), corpus: { kind: 'files', paths: ['/no/such/corpus.jsonl'] } };
+    const cases = [...badSpecs, ['missing corpus file', missingCorpus, 'corpus.paths[0]'] as [string, unknown, string]];
+    assert.ok(cases.length >= 20);
+    const suitesBefore = await db.suite.count();
+    const workflowsBefore = await countWorkflows();
+    for (const [label, body, path] of cases) {
+      const res = await json('/suites', { method: 'POST', body: JSON.stringify(body) });
+      assert.equal(res.status, 400, label);
+      assert.ok(res.body.issues.some((i: { path: string }) => i.path === path), `${label}: ${JSON.stringify(res.body.issues)}`);
+    }
+    assert.equal(await db.suite.count(), suitesBefore);
+    assert.equal(await countWorkflows(), workflowsBefore);
   });
 
   test('GraphQL launchSuite validates the YAML spec and reports field paths', async () => {

@@ -1,4 +1,4 @@
-export { suiteSpecSchema, type SuiteSpec, type SuiteSpecInput } from './schema';
+export { suiteSpecSchema, modelConfigOf, type SuiteSpec, type SuiteSpecInput } from './schema';
 export {
   validateSuiteSpec,
   parseSuiteSpec,
@@ -7,5 +7,6 @@ export {
   formatPath,
   InvalidSuiteSpecError,
   type SpecIssue,
+  type ValidateOptions,
 } from './validate';
 export { checkpointSteps } from './checkpoint-schedule';

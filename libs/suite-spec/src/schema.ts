@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { presetNames } from '@cohort/model';
+import { getPreset, presetNames, validateConfig, type ModelConfig } from '@cohort/model';
 
 /**
  * The suite spec: one schema shared by the CLI, REST and GraphQL. A suite is a set of GPT-NeoX
@@ -42,12 +42,47 @@ const tokenizerSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), path: z.string().min(1) }),
 ]);
 
-const modelSchema = z.object({
-  name: identifier.optional(),
-  preset: identifier,
-  learningRate: z.number().positive().max(1).optional(),
-  placement: identifier.optional(),
-});
+/** GPT-NeoX config fields a model may set explicitly, on top of its preset (HF names in camelCase). */
+const modelConfigOverrides = z
+  .object({
+    hiddenSize: positiveInt.max(65_536),
+    numLayers: positiveInt.max(1_024),
+    numHeads: positiveInt.max(1_024),
+    intermediateSize: positiveInt,
+    rotaryPct: z.number().gt(0).max(1),
+    rotaryEmbBase: z.number().positive(),
+    useParallelResidual: z.boolean(),
+    hiddenAct: z.enum(['gelu', 'gelu_new']),
+    layerNormEps: z.number().positive(),
+  })
+  .partial()
+  .strict()
+  .refine((c) => c.hiddenSize === undefined || c.numHeads === undefined || c.hiddenSize % c.numHeads === 0, {
+    message: 'numHeads must divide hiddenSize',
+    path: ['numHeads'],
+  });
+
+const modelSchema = z
+  .object({
+    name: identifier.optional(),
+    /** The preset every unset field (architecture and optimiser) defaults from. */
+    preset: identifier,
+    config: modelConfigOverrides.optional(),
+    learningRate: z.number().positive().max(1).optional(),
+    placement: identifier.optional(),
+  })
+  .strict();
+
+/** Learning-rate schedule of every run: warmup, then decay to minLrRatio × the model's LR. */
+const lrScheduleSchema = z
+  .object({
+    /** `neox`: GPT-NeoX's exact AnnealingLR as Pythia used it; `cosine`: the textbook form. */
+    kind: z.enum(['neox', 'cosine', 'constant']).default('neox'),
+    warmupFraction: z.number().min(0).max(1).default(0.01),
+    minLrRatio: z.number().min(0).max(1).default(0.1),
+  })
+  .strict()
+  .default({});
 
 const checkpointScheduleSchema = z.discriminatedUnion('kind', [
   /** Pythia: 0, then powers of two up to `logUntil`, then every `every` steps, and the last step. */
@@ -95,7 +130,10 @@ export const suiteSpecSchema = z
     seqLength: positiveInt.max(8192).default(128),
     globalBatch: positiveInt.default(8),
     microBatch: positiveInt.optional(),
-    steps: positiveInt.max(10_000_000),
+    /** Training length in optimiser steps, or in tokens (rounded up to whole steps). */
+    steps: positiveInt.max(10_000_000).optional(),
+    tokens: positiveInt.optional(),
+    lrSchedule: lrScheduleSchema,
     models: z.array(modelSchema).min(1, 'a suite needs at least one model'),
     checkpoints: checkpointScheduleSchema.default({ kind: 'pythia' }),
     evals: z.array(identifier).default([]),
@@ -110,6 +148,10 @@ export const suiteSpecSchema = z
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if ((spec.steps === undefined) === (spec.tokens === undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['steps'], message: 'give exactly one of steps or tokens' });
+      return;
+    }
     if (spec.microBatch !== undefined && spec.globalBatch % spec.microBatch !== 0) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -125,6 +167,12 @@ export const suiteSpecSchema = z
           path: ['models', i, 'preset'],
           message: `unknown preset "${m.preset}"; known: ${known.join(', ')}`,
         });
+        return;
+      }
+      try {
+        validateConfig(modelConfigOf(m));
+      } catch (err) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['models', i, 'config'], message: (err as Error).message });
       }
     });
     const names = spec.models.map((m) => m.name ?? m.preset);
@@ -137,14 +185,15 @@ export const suiteSpecSchema = z
         });
       }
     });
+    const steps = totalSteps(spec);
     const cp = spec.checkpoints;
     if (cp.kind === 'list') {
       cp.steps.forEach((step, i) => {
-        if (step > spec.steps) {
+        if (step > steps) {
           ctx.addIssue({
             code: z.ZodIssueCode.custom,
             path: ['checkpoints', 'steps', i],
-            message: `step ${step} is beyond the end of training (${spec.steps})`,
+            message: `step ${step} is beyond the end of training (${steps})`,
           });
         }
       });
@@ -158,7 +207,18 @@ export const suiteSpecSchema = z
         });
       }
     });
-  });
+  })
+  .transform((spec) => ({ ...spec, steps: totalSteps(spec) }));
+
+/** Steps of training: given, or the tokens rounded up to whole global batches. */
+function totalSteps(spec: { steps?: number; tokens?: number; globalBatch: number; seqLength: number }): number {
+  return spec.steps ?? Math.ceil((spec.tokens ?? 0) / (spec.globalBatch * spec.seqLength));
+}
+
+/** The model config of a spec's model: its preset's, with the spec's explicit fields on top. */
+export function modelConfigOf(model: { preset: string; config?: Partial<ModelConfig> }): ModelConfig {
+  return { ...getPreset(model.preset).model, ...model.config };
+}
 
 export type SuiteSpecInput = z.input<typeof suiteSpecSchema>;
 export type SuiteSpec = z.output<typeof suiteSpecSchema>;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { suiteSpecSchema, type SuiteSpec } from './schema';
 
@@ -21,26 +22,48 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+export interface ValidateOptions {
+  /** Also check that the files the spec names exist here (the API does; a remote CLI cannot). */
+  checkPaths?: boolean;
+}
+
 /** Validates a parsed spec (object) and returns it with defaults filled in, or throws with every issue. */
-export function validateSuiteSpec(input: unknown): SuiteSpec {
+export function validateSuiteSpec(input: unknown, options: ValidateOptions = {}): SuiteSpec {
   const result = suiteSpecSchema.safeParse(input);
   if (!result.success) {
     throw new InvalidSuiteSpecError(
       result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
     );
   }
+  if (options.checkPaths) {
+    const missing = missingPaths(result.data);
+    if (missing.length > 0) throw new InvalidSuiteSpecError(missing);
+  }
   return result.data;
 }
 
+function missingPaths(spec: SuiteSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  if (spec.corpus.kind === 'files') {
+    spec.corpus.paths.forEach((p, i) => {
+      if (!existsSync(p)) issues.push({ path: `corpus.paths[${i}]`, message: `no such file or folder: ${p}` });
+    });
+  }
+  if (spec.tokenizer.kind === 'file' && !existsSync(spec.tokenizer.path)) {
+    issues.push({ path: 'tokenizer.path', message: `no such file: ${spec.tokenizer.path}` });
+  }
+  return issues;
+}
+
 /** Parses YAML or JSON text (JSON is YAML) and validates it. */
-export function parseSuiteSpec(text: string): SuiteSpec {
+export function parseSuiteSpec(text: string, options: ValidateOptions = {}): SuiteSpec {
   let parsed: unknown;
   try {
     parsed = parseYaml(text);
   } catch (err) {
     throw new InvalidSuiteSpecError([{ path: '', message: `not valid YAML/JSON: ${(err as Error).message}` }]);
   }
-  return validateSuiteSpec(parsed);
+  return validateSuiteSpec(parsed, options);
 }
 
 /** Canonical JSON (sorted keys) of the validated spec, so equal specs hash equal. */

@@ -1,13 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateSuiteSpec, parseSuiteSpec, specHash, InvalidSuiteSpecError } from '../src';
+import { badSpecs, minimal } from './bad-specs';
 
-const minimal = {
-  name: 'tiny',
-  corpus: { kind: 'synthetic' },
-  steps: 16,
-  models: [{ preset: 'cpu-tiny' }],
-};
 
 test('a minimal spec gets its defaults', () => {
   const spec = validateSuiteSpec(minimal);
@@ -23,39 +18,6 @@ test('YAML and JSON of the same spec hash the same, whatever the key order', () 
   assert.notEqual(specHash(validateSuiteSpec({ ...minimal, seed: 7 })), specHash(validateSuiteSpec(minimal)));
 });
 
-const badSpecs: Array<[string, unknown, string]> = [
-  ['not an object', 42, ''],
-  ['missing name', { ...minimal, name: undefined }, 'name'],
-  ['bad name characters', { ...minimal, name: 'a b' }, 'name'],
-  ['steps not a number', { ...minimal, steps: 'ten' }, 'steps'],
-  ['zero steps', { ...minimal, steps: 0 }, 'steps'],
-  ['no models', { ...minimal, models: [] }, 'models'],
-  ['model without preset', { ...minimal, models: [{ name: 'a' }] }, 'models[0].preset'],
-  ['unknown corpus kind', { ...minimal, corpus: { kind: 'web' } }, 'corpus.kind'],
-  ['files corpus without paths', { ...minimal, corpus: { kind: 'files', paths: [] } }, 'corpus.paths'],
-  ['tiny vocabulary', { ...minimal, tokenizer: { kind: 'train', vocabSize: 10 } }, 'tokenizer.vocabSize'],
-  ['micro batch not dividing', { ...minimal, globalBatch: 8, microBatch: 3 }, 'microBatch'],
-  ['checkpoint beyond the end', { ...minimal, checkpoints: { kind: 'list', steps: [0, 99] } }, 'checkpoints.steps[1]'],
-  ['unknown variant', { ...minimal, variants: ['shuffled'] }, 'variants[0]'],
-  ['repeated variant', { ...minimal, variants: ['standard', 'standard'] }, 'variants'],
-  ['unknown field', { ...minimal, colour: 'red' }, ''],
-  ['negative seed', { ...minimal, seed: -1 }, 'seed'],
-  ['duplicate model names', { ...minimal, models: [{ preset: 'cpu-tiny' }, { preset: 'cpu-tiny' }] }, 'models[1].name'],
-  ['unknown preset', { ...minimal, models: [{ preset: 'gpt-5' }] }, 'models[0].preset'],
-  [
-    'intervention on unknown parent',
-    { ...minimal, interventions: [{ name: 'iv', parent: 'nope', transform: 'pronoun-swap', lastFraction: 0.07 }] },
-    'interventions[0].parent',
-  ],
-  [
-    'intervention fraction out of range',
-    { ...minimal, interventions: [{ name: 'iv', parent: 'cpu-tiny', transform: 'pronoun-swap', lastFraction: 1.5 }] },
-    'interventions[0].lastFraction',
-  ],
-  ['bands not dividing permutations', { ...minimal, dedup: { numPerm: 128, bands: 10 } }, 'dedup.bands'],
-  ['unknown order mode', { ...minimal, orderMode: 'random' }, 'orderMode'],
-  ['every-K schedule with K=0', { ...minimal, checkpoints: { kind: 'every', every: 0 } }, 'checkpoints.every'],
-];
 
 for (const [label, input, path] of badSpecs) {
   test(`rejects: ${label} (at "${path}")`, () => {
@@ -72,6 +34,26 @@ for (const [label, input, path] of badSpecs) {
     );
   });
 }
+
+test('training length in tokens becomes whole steps', () => {
+  const spec = validateSuiteSpec({ ...minimal, steps: undefined, tokens: 10_000, seqLength: 128, globalBatch: 8 });
+  assert.equal(spec.steps, 10); // ceil(10000 / 1024)
+});
+
+test('explicit model config fields override the preset', () => {
+  const spec = validateSuiteSpec({ ...minimal, models: [{ preset: 'cpu-tiny', config: { numLayers: 3, hiddenAct: 'gelu_new' } }] });
+  assert.deepEqual(spec.models[0].config, { numLayers: 3, hiddenAct: 'gelu_new' });
+  assert.deepEqual(spec.lrSchedule, { kind: 'neox', warmupFraction: 0.01, minLrRatio: 0.1 });
+});
+
+test('files the spec names must exist when asked to check', () => {
+  const spec = { ...minimal, corpus: { kind: 'files', paths: [__filename, '/no/such/corpus.txt'] } };
+  validateSuiteSpec(spec); // a remote CLI cannot see the server's files
+  assert.throws(
+    () => validateSuiteSpec(spec, { checkPaths: true }),
+    (err: InvalidSuiteSpecError) => err.issues.length === 1 && err.issues[0].path === 'corpus.paths[1]',
+  );
+});
 
 test('unparseable YAML is a spec error, not a crash', () => {
   assert.throws(() => parseSuiteSpec('name: [unclosed'), InvalidSuiteSpecError);

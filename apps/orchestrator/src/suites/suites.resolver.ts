@@ -38,7 +38,7 @@ export class SuitesResolver {
   launchSuite(@Args('spec') specText: string): Promise<SuiteView> {
     let parsed: unknown;
     try {
-      parsed = parseSuiteSpec(specText);
+      parsed = parseSuiteSpec(specText, { checkPaths: true });
     } catch (err) {
       if (!(err instanceof InvalidSuiteSpecError)) throw err;
       throw new GraphQLError('invalid suite spec', {

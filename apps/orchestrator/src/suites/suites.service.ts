@@ -25,7 +25,7 @@ export class SuitesService {
   /** Validates a spec or throws 400 with every bad field's path. */
   validate(input: unknown): SuiteSpec {
     try {
-      return validateSuiteSpec(input);
+      return validateSuiteSpec(input, { checkPaths: true });
     } catch (err) {
       if (!(err instanceof InvalidSuiteSpecError)) throw err;
       throw new BadRequestException({

@@ -1,5 +1,5 @@
-import { getPreset, type ModelConfig, type OptimizerConfig } from '@cohort/model';
-import { checkpointSteps, type SuiteSpec } from '@cohort/suite-spec';
+import { getPreset, type LrSchedule, type ModelConfig, type OptimizerConfig } from '@cohort/model';
+import { checkpointSteps, modelConfigOf, type SuiteSpec } from '@cohort/suite-spec';
 import type { PreparedData, PreparedVariant } from '@cohort/workflows';
 
 /** Everything a training segment needs besides the model config (stored as Run.training). */
@@ -29,6 +29,18 @@ export interface PlannedRun {
   transform?: string;
 }
 
+function scheduleFor(kind: SuiteSpec['lrSchedule']['kind'], warmupSteps: number, steps: number, minLr: number): LrSchedule {
+  switch (kind) {
+    case 'constant':
+      return { kind };
+    case 'cosine':
+      return { kind, warmupSteps, totalSteps: steps, minLr };
+    case 'neox':
+      // GPT-NeoX's first step has LR 0 when warming up; at least one warmup step, as Pythia had.
+      return { kind, warmupSteps: Math.max(1, warmupSteps), decaySteps: steps, minLr };
+  }
+}
+
 /** Parameters of a GPT-NeoX (untied embeddings, biases everywhere HF has them). */
 export function parameterCount(c: ModelConfig): number {
   const d = c.hiddenSize;
@@ -50,6 +62,8 @@ export function planSuiteRuns(spec: SuiteSpec, { variants, vocabSize }: Prepared
   const base = spec.models.flatMap((m) => {
     const preset = getPreset(m.preset);
     const lr = m.learningRate ?? preset.optimizer.lr;
+    const warmupSteps = Math.round(spec.steps * spec.lrSchedule.warmupFraction);
+    const minLr = spec.lrSchedule.minLrRatio * lr;
     const modelName = m.name ?? m.preset;
     const training: RunTraining = {
       preset: preset.name,
@@ -57,12 +71,7 @@ export function planSuiteRuns(spec: SuiteSpec, { variants, vocabSize }: Prepared
       optimizer: {
         ...preset.optimizer,
         lr,
-        schedule: {
-          kind: 'neox',
-          warmupSteps: Math.max(1, Math.round(spec.steps * 0.01)),
-          decaySteps: spec.steps,
-          minLr: 0.1 * lr,
-        },
+        schedule: scheduleFor(spec.lrSchedule.kind, warmupSteps, spec.steps, minLr),
       },
       globalBatch: spec.globalBatch,
       microBatch: spec.microBatch ?? spec.globalBatch,
@@ -71,7 +80,7 @@ export function planSuiteRuns(spec: SuiteSpec, { variants, vocabSize }: Prepared
       seed: spec.seed,
     };
     const model: ModelConfig = {
-      ...preset.model,
+      ...modelConfigOf(m),
       vocabSize: paddedVocab(vocabSize),
       maxPositionEmbeddings: Math.max(preset.model.maxPositionEmbeddings, spec.seqLength),
     };
