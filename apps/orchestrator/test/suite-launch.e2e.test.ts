@@ -149,7 +149,7 @@ describe('suite launch, end to end', () => {
 
   test('every spec of the invalid-spec table is a 400 at its field path, and starts no workflow', async () => {
     // The validator's own table (libs/suite-spec/test/bad-specs.ts), loaded from its build output.
-    const { badSpecs } = require(join(repoRoot, 'libs/suite-spec/dist/test/bad-specs.js')) as {
+    const { badSpecs } = (await import(join(repoRoot, 'libs/suite-spec/dist/test/bad-specs.js'))) as {
       badSpecs: Array<[string, unknown, string]>;
     };
     const missingCorpus = { ...spec('missing-corpus'), corpus: { kind: 'files', paths: ['/no/such/corpus.jsonl'] } };

@@ -91,15 +91,7 @@ export class SuiteControlService {
     };
     const workflowId = trainRunWorkflowId(parent.suiteId, name);
     try {
-      await withTimeout(
-        this.temporal.client.workflow.start('TrainRunWorkflow', {
-          workflowId,
-          taskQueue: this.config.COHORT_ORCHESTRATION_QUEUE,
-          args: [input],
-        }),
-        timeout,
-        'temporal',
-      );
+      await this.temporal.startWorkflow('TrainRunWorkflow', workflowId, input);
     } catch (err) {
       await this.db.run.delete({ where: { id: run.id } }).catch(() => undefined); // leave nothing half-made
       throw unavailable('temporal', err as Error);

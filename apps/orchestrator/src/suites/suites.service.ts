@@ -64,15 +64,7 @@ export class SuitesService {
               data: { id, name: spec.name, spec, specHash: specHash(spec), workflowId, status: 'pending' },
             });
             try {
-              await withTimeout(
-                this.temporal.client.workflow.start('SuiteWorkflow', {
-                  workflowId,
-                  taskQueue: this.config.COHORT_ORCHESTRATION_QUEUE,
-                  args: [workflowInput],
-                }),
-                timeout,
-                'temporal',
-              );
+              await this.temporal.startWorkflow('SuiteWorkflow', workflowId, workflowInput);
             } catch (err) {
               temporalError = err as Error;
               throw err;

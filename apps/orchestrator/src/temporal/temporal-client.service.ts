@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { withTimeout } from '../common/dependency';
 
 /** The Temporal client. The connection is lazy so the API starts (and reports) while Temporal is down. */
 @Injectable()
@@ -8,9 +9,22 @@ export class TemporalClientService implements OnModuleDestroy {
   readonly connection: Connection;
   readonly client: Client;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
     this.client = new Client({ connection: this.connection, namespace: config.TEMPORAL_NAMESPACE });
+  }
+
+  /** Starts a workflow on the orchestration queue, failing within the dependency timeout. */
+  async startWorkflow(type: 'SuiteWorkflow' | 'TrainRunWorkflow', workflowId: string, input: object): Promise<void> {
+    await withTimeout(
+      this.client.workflow.start(type, {
+        workflowId,
+        taskQueue: this.config.COHORT_ORCHESTRATION_QUEUE,
+        args: [input],
+      }),
+      this.config.COHORT_DEPENDENCY_TIMEOUT_MS,
+      'temporal',
+    );
   }
 
   /** Resolves when the frontend answers its gRPC health check. */
