@@ -1,4 +1,5 @@
-// Runs every compiled test file (apps/*/dist/test, libs/*/dist/test) with node's test runner,
+// Runs every compiled test file (apps/*/dist/test, libs/*/dist/test) and the manifest checks in
+// k8s/test with node's test runner,
 // one file at a time (integration tests share one Postgres and one Temporal server),
 // and ends with the plain summary line CI reads: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,7 @@ function testFiles(dir) {
 const files = ['apps', 'libs']
   .flatMap((group) => readdirSync(join(root, group)).map((pkg) => join(root, group, pkg, 'dist', 'test')))
   .flatMap(testFiles)
+  .concat(readdirSync(join(root, 'k8s', 'test')).filter((f) => f.endsWith('.test.mjs')).map((f) => join(root, 'k8s', 'test', f)))
   .filter((f) => !filter || f.includes(filter))
   .sort();
 

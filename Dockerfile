@@ -1,0 +1,31 @@
+# Cohort image: the orchestrator, the gpu-worker and the CLI (one image, the command picks).
+#   docker build -t ghcr.io/cohort/cohort:0.1.0 .
+# The native engine is built for x86-64-v3 (AVX2+FMA), so the image runs on any recent x86 node.
+FROM node:20-bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential cmake libopenblas-openmp-dev \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY apps/orchestrator/package.json apps/orchestrator/
+COPY apps/gpu-worker/package.json apps/gpu-worker/
+COPY libs/model/package.json libs/model/
+COPY libs/data/package.json libs/data/
+COPY libs/lineage/package.json libs/lineage/
+COPY libs/suite-spec/package.json libs/suite-spec/
+COPY libs/workflows/package.json libs/workflows/
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN bash scripts/build-native.sh \
+    && touch /tmp/prisma-engine && PRISMA_QUERY_ENGINE_LIBRARY=/tmp/prisma-engine PRISMA_SCHEMA_ENGINE_BINARY=/tmp/prisma-engine \
+       DATABASE_URL=postgresql://build@localhost/build node_modules/.bin/prisma generate \
+    && node_modules/.bin/tsc -b tsconfig.json \
+    && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends libopenblas0-openmp libgomp1 \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /app /app
+ENV NODE_ENV=production COHORT_CODE_VERSION=0.1.0
+USER 1000
+CMD ["node", "apps/orchestrator/dist/src/main.js"]
