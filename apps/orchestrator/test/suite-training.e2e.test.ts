@@ -123,7 +123,12 @@ describe('a small suite, trained end to end', () => {
   test('lineage is complete: data artefacts, model configs, code version, backend, loss curves', async () => {
     const runs = await db.run.findMany({
       where: { suiteId: suite.id },
-      include: { dataOrder: { include: { dataset: { include: { tokenizer: true } } } }, modelConfig: true, metrics: true },
+      include: {
+        dataOrder: { include: { dataset: { include: { tokenizer: true } } } },
+        modelConfig: true,
+        metrics: true,
+        checkpoints: true,
+      },
     });
     for (const r of runs) {
       assert.ok(r.workflowId?.startsWith('run-'), r.name);
@@ -134,6 +139,10 @@ describe('a small suite, trained end to end', () => {
       assert.equal(r.dataOrder?.dataset.variant, r.variant);
       assert.equal(r.metrics.length, r.branchStep === null ? 8 : 4, r.name);
       assert.ok(r.metrics.every((m) => Number.isFinite(m.loss) && m.loss > 0));
+      for (const c of r.checkpoints) {
+        assert.equal(c.workflowId, r.workflowId, `${r.name}@${c.step}: written by the run's workflow`);
+        assert.match(c.workflowRunId ?? '', /^[0-9a-f-]{36}$/);
+      }
     }
     const dedup = runs.find((r) => r.variant === 'deduplicated')?.dataOrder?.dataset;
     const standard = runs.find((r) => r.variant === 'standard')?.dataOrder?.dataset;

@@ -145,6 +145,7 @@ async function record(
   const training = run.training as unknown as RunTraining;
   const stepTokens = training.globalBatch * training.seqLength;
   const weightsSha256 = manifest.files['model.safetensors'].sha256;
+  const { workflowExecution } = Context.current().info;
   await recordMetrics(db, run.id, metrics);
   await recordCheckpoint(db, {
     runId: run.id,
@@ -155,6 +156,8 @@ async function record(
     bytes: BigInt(Object.values(manifest.files).reduce((sum, f) => sum + f.bytes, 0)),
     consumedSha256,
     meanLoss,
+    workflowId: workflowExecution?.workflowId,
+    workflowRunId: workflowExecution?.runId,
   });
   return {
     step,

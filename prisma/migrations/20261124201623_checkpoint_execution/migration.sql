@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Checkpoint" ADD COLUMN     "workflowId" TEXT,
+ADD COLUMN     "workflowRunId" TEXT;
+
