@@ -139,7 +139,13 @@ async function record(
   metrics: MetricRow[],
   seconds: number,
 ): Promise<SegmentResult> {
-  const manifest = verifyCheckpoint(dir);
+  let manifest;
+  try {
+    manifest = verifyCheckpoint(dir);
+  } catch (err) {
+    // Writes are atomic, so a bad checkpoint was damaged afterwards: never train over it silently.
+    throw ApplicationFailure.nonRetryable(`run ${run.name}: ${(err as Error).message}`, 'CorruptCheckpoint');
+  }
   const state = JSON.parse(readFileSync(join(dir, 'training_state.json'), 'utf8'));
   const { consumedSha256, meanLoss } = state.extra as CheckpointExtra;
   const training = run.training as unknown as RunTraining;
