@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection, defaultPayloadConverter } from '@temporalio/client';
 import { createLineageClient, type LineageClient } from '@cohort/lineage';
@@ -168,5 +168,31 @@ describe('pause, resume, cancel', () => {
     assert.equal(child.parentRunId, run.id);
     assert.equal(child.checkpoints.at(-1).step, 40);
     assert.ok(child.checkpoints.every((c: any) => c.step > lastStep));
+  });
+
+  test('a damaged checkpoint fails the run that would start from it, with the reason, and nothing is overwritten', async () => {
+    const id = await launch(spec(`corrupt-${Date.now()}`, 40, { kind: 'every', every: 4 }));
+    await eventually('a checkpoint after step 0', async () => {
+      const { body } = await stack.request('GET', `/suites/${id}`);
+      return body.runs?.[0]?.checkpoints.some((c: any) => c.step >= 4) ? true : undefined;
+    }, 120_000);
+    await stack.request('POST', `/suites/${id}/cancel`);
+    const suite = await finished(id);
+    const last = suite.runs[0].checkpoints.at(-1);
+    const weights = join(new URL(last.uri).pathname, 'model.safetensors');
+    const bytes = readFileSync(weights);
+    bytes[bytes.length - 1] ^= 0xff; // one flipped bit of one weight
+    writeFileSync(weights, bytes);
+
+    const resumed = await stack.request('POST', `/runs/${suite.runs[0].id}/resume-from-checkpoint`);
+    assert.equal(resumed.status, 201);
+    const failed = await eventually('the resumed run to fail', async () => {
+      const { body } = await stack.request('GET', `/suites/${id}`);
+      const r = body.runs.find((x: any) => x.id === resumed.body.runId);
+      return r?.status === 'failed' ? r : undefined;
+    }, 120_000);
+    assert.match(failed.error, /model\.safetensors sha256 .* does not match the manifest/);
+    assert.deepEqual(failed.checkpoints, []);
+    assert.deepEqual(readFileSync(weights), bytes, 'the damaged file is left for inspection, not rewritten');
   });
 });

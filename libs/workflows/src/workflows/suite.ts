@@ -11,6 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { ComputeActivities, LineageActivities, RunPlan } from '../activities';
 import { cancelSignal, pauseSignal, resumeSignal } from '../signals';
+import { failureMessage } from './failure-message';
 import { TrainRunWorkflow } from './train-run';
 
 export interface SuiteWorkflowInput {
@@ -82,7 +83,7 @@ export async function SuiteWorkflow(input: SuiteWorkflowInput): Promise<SuiteWor
     await lineage.markSuiteStatus({ suiteId: input.suiteId, status: state });
     return { runs: results };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = failureMessage(err);
     await lineage.markSuiteStatus({ suiteId: input.suiteId, status: 'failed', error: message });
     throw ApplicationFailure.nonRetryable(`suite ${input.suiteId} failed: ${message}`, 'SuiteFailed');
   }

@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ComputeActivities, LineageActivities } from '../activities';
+import { failureMessage } from './failure-message';
 import { cancelSignal, pauseSignal, resumeSignal, runProgressQuery, type RunProgress } from '../signals';
 
 export interface TrainRunInput {
@@ -105,7 +106,7 @@ export async function TrainRunWorkflow(input: TrainRunInput): Promise<TrainRunRe
       progress.etaSeconds = stepsRun > 0 ? Math.round((result.seconds / stepsRun) * (totalSteps - target)) : progress.etaSeconds;
     } catch (err) {
       if (isCancellation(err) && state() === 'cancelling') break;
-      await lineage.markRunStatus({ runId: input.runId, status: 'failed', error: String((err as Error).message) });
+      await lineage.markRunStatus({ runId: input.runId, status: 'failed', error: failureMessage(err) });
       throw err;
     }
     done += 1;
