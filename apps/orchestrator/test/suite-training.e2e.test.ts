@@ -151,6 +151,14 @@ describe('a small suite, trained end to end', () => {
     assert.equal(dedup?.tokenizerId, standard?.tokenizerId);
   });
 
+  test('a run\'s loss curve is served over REST, one point per step', async () => {
+    const { status, body } = await stack.request('GET', `/runs/${run('small-standard').id}/metrics`);
+    assert.equal(status, 200);
+    assert.deepEqual(body.map((m: any) => m.step), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.equal(body[0].lr, 0, "GPT-NeoX's schedule starts at LR 0");
+    assert.ok(body.every((m: any) => m.loss > 0 && m.gradNorm > 0));
+  });
+
   test('the same spec again reproduces the same data order and weights', async () => {
     const again = await runToEnd(`again-${Date.now()}`);
     const final = (s: any, name: string) => s.runs.find((r: any) => r.name === name).checkpoints.at(-1);

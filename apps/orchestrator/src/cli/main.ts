@@ -31,7 +31,11 @@ function formatProgress(r: RunProgressRow): string {
 function summarize(s: SuiteView): string {
   const lines = [`suite ${s.id}  ${s.name}  ${s.status}${s.error ? `  (${s.error})` : ''}`];
   for (const p of s.probes) lines.push(`  worker ${p.taskQueue}@${p.hostname}: ${p.backend}, ${p.threads} threads, ${p.blas}`);
-  for (const r of s.runs) lines.push(`  run ${r.name}: ${r.status}, ${r.checkpoints.length} checkpoints`);
+  for (const r of s.runs) {
+    const loss = r.checkpoints.at(-1)?.meanLoss;
+    const lossText = loss === null || loss === undefined ? '' : `, loss ${loss.toFixed(3)} at step ${r.checkpoints.at(-1)?.step}`;
+    lines.push(`  run ${r.name}: ${r.status}, ${r.checkpoints.length} checkpoints${lossText}${r.error ? ` (${r.error})` : ''}`);
+  }
   return lines.join('\n');
 }
 

@@ -39,6 +39,11 @@ export class SuiteControlController {
     return { accepted: true };
   }
 
+  @Get('runs/:id/metrics')
+  metrics(@Param('id') id: string) {
+    return this.control.lossCurve(id);
+  }
+
   @Get('suites/:id/progress')
   progress(@Param('id') id: string) {
     return this.control.progress(id);

@@ -99,6 +99,18 @@ export class SuiteControlService {
     return { runId: run.id, name, branchStep: last.step, workflowId };
   }
 
+  /** The loss curve of a run: loss, learning rate and gradient norm at every optimiser step. */
+  async lossCurve(runId: string) {
+    if (!/^[0-9a-f-]{36}$/i.test(runId)) throw new NotFoundException(`run ${runId} not found`);
+    return callDependency('postgres', this.timeout, () =>
+      this.db.runMetric.findMany({
+        where: { runId },
+        orderBy: { step: 'asc' },
+        select: { step: true, loss: true, lr: true, gradNorm: true },
+      }),
+    );
+  }
+
   /** Live progress of every started run of a suite (step, loss, tokens/s, ETA). */
   async progress(suiteId: string): Promise<(RunProgress & { name: string })[]> {
     const runs = await callDependency('postgres', this.timeout, () =>
