@@ -58,6 +58,14 @@ export class GPTNeoX {
     return new GPTNeoX(config, opts);
   }
 
+  /**
+   * Frees the native buffers now (weights, grads, moments, activations); the model is unusable
+   * afterwards. Long-lived workers call it when done: V8 does not see native memory.
+   */
+  dispose(): void {
+    this.engine.dispose();
+  }
+
   getWeights(): Float32Array {
     return this.engine.getParams();
   }

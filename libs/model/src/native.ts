@@ -37,6 +37,8 @@ export interface NativeEngine {
   step(opt: NativeOptimizer, t: number): number;
   scoreTargets(ids: Int32Array, targets: Int32Array, batch: number, seqLen: number): { logprobs: Float32Array; greedy: Uint8Array };
   generate(prompt: Int32Array, batch: number, promptLen: number, maxNewTokens: number): Int32Array;
+  /** Frees native memory now; any later call throws. */
+  dispose(): void;
   // The same calls on a libuv worker thread (the event loop stays free); while one runs, every
   // other call on this engine throws "engine is busy".
   forwardAsync(ids: Int32Array, batch: number, seqLen: number): Promise<Float32Array>;

@@ -32,6 +32,14 @@ describe('bad input gives errors a user can act on (never a crash)', () => {
     assert.throws(() => model.logLikelihood([{ context: [1], continuation: [500] }]), /target id 500/);
   });
 
+  it('a disposed model refuses every call with the reason', () => {
+    const m = GPTNeoX.create(TINY, { seed: 2, threads: 1 });
+    m.dispose();
+    assert.throws(() => m.forward(new Int32Array(8), 1, 8), /engine was disposed/);
+    assert.throws(() => m.getWeights(), /engine was disposed/);
+    assert.throws(() => new Trainer(m, TINY_OPT).trainStep([batchAt(0)]), /engine was disposed/);
+  });
+
   it('bad configs and unknown presets', () => {
     assert.throws(() => GPTNeoX.create({ ...TINY, numHeads: 5 }), /hiddenSize 64 is not divisible by numHeads 5/);
     assert.throws(() => GPTNeoX.create({ ...TINY, numLayers: 0 }), /numLayers must be a positive integer/);

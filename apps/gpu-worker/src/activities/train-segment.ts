@@ -66,34 +66,38 @@ export function trainSegmentActivity(deps: TrainSegmentDeps): ComputeActivities[
 
     await deps.db.run.update({ where: { id: runId }, data: { codeVersion: deps.codeVersion, backend: deps.backend } });
     const started = process.hrtime.bigint();
-    const { model, trainer } = startingPoint(deps, run, training, config, fromStep);
     const consumed = createHash('sha256');
     const metrics: MetricRow[] = [];
     const ctx = Context.current();
-    for (let step = fromStep; step < toStep; step++) {
-      const rows = await deps.batches(run, step);
-      for (const row of rows) consumed.update(Buffer.from(row.buffer, row.byteOffset, row.byteLength));
-      const micro = [];
-      for (let i = 0; i < rows.length; i += training.microBatch) {
-        micro.push(causalBatch(rows.slice(i, i + training.microBatch), training.seqLength));
+    const { model, trainer } = startingPoint(deps, run, training, config, fromStep);
+    try {
+      for (let step = fromStep; step < toStep; step++) {
+        const rows = await deps.batches(run, step);
+        for (const row of rows) consumed.update(Buffer.from(row.buffer, row.byteOffset, row.byteLength));
+        const micro = [];
+        for (let i = 0; i < rows.length; i += training.microBatch) {
+          micro.push(causalBatch(rows.slice(i, i + training.microBatch), training.seqLength));
+        }
+        let result;
+        try {
+          // Off the event loop: heartbeats and cancellation keep flowing during a long step.
+          result = await trainer.trainStepAsync(micro);
+        } catch (err) {
+          // Bad numerics or bad data do not get better on retry: fail the run with the step named.
+          throw ApplicationFailure.nonRetryable(`run ${run.name}: ${(err as Error).message}`, 'TrainingFailed');
+        }
+        metrics.push({ step: result.step, loss: result.loss, lr: result.lr, gradNorm: result.gradNorm });
+        ctx.heartbeat({ step: result.step, loss: result.loss });
+        if (ctx.cancellationSignal.aborted) {
+          throw new CancelledFailure(`run ${run.name} cancelled at step ${result.step}; last checkpoint kept`);
+        }
       }
-      let result;
-      try {
-        // Off the event loop: heartbeats and cancellation keep flowing during a long step.
-        result = await trainer.trainStepAsync(micro);
-      } catch (err) {
-        // Bad numerics or bad data do not get better on retry: fail the run with the step named.
-        throw ApplicationFailure.nonRetryable(`run ${run.name}: ${(err as Error).message}`, 'TrainingFailed');
-      }
-      metrics.push({ step: result.step, loss: result.loss, lr: result.lr, gradNorm: result.gradNorm });
-      ctx.heartbeat({ step: result.step, loss: result.loss });
-      if (ctx.cancellationSignal.aborted) {
-        throw new CancelledFailure(`run ${run.name} cancelled at step ${result.step}; last checkpoint kept`);
-      }
+      const meanLoss = metrics.length ? metrics.reduce((s, m) => s + m.loss, 0) / metrics.length : null;
+      const extra: CheckpointExtra = { consumedSha256: consumed.digest('hex'), meanLoss };
+      saveCheckpoint(target, model, { trainer, seed: training.seed, dataPosition: toStep * training.globalBatch, extra: { ...extra } });
+    } finally {
+      model.dispose(); // free native memory now: a worker trains segment after segment
     }
-    const meanLoss = metrics.length ? metrics.reduce((s, m) => s + m.loss, 0) / metrics.length : null;
-    const extra: CheckpointExtra = { consumedSha256: consumed.digest('hex'), meanLoss };
-    saveCheckpoint(target, model, { trainer, seed: training.seed, dataPosition: toStep * training.globalBatch, extra: { ...extra } });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return record(deps.db, run, toStep, target, metrics, seconds);
   };

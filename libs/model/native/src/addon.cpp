@@ -111,7 +111,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
                         InstanceMethod("scoreTargets", &EngineWrap::ScoreTargets<false>),
                         InstanceMethod("scoreTargetsAsync", &EngineWrap::ScoreTargets<true>),
                         InstanceMethod("generate", &EngineWrap::Generate<false>),
-                        InstanceMethod("generateAsync", &EngineWrap::Generate<true>)});
+                        InstanceMethod("generateAsync", &EngineWrap::Generate<true>),
+                        InstanceMethod("dispose", &EngineWrap::Dispose)});
   }
 
   // new Engine(config, backend, threads)
@@ -140,6 +141,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   int64_t n() const { return engine_->numParams(); }
 
   void checkIdle(const Napi::Env& env) const {
+    if (!engine_) throw Napi::Error::New(env, "engine was disposed; create or load a model again");
     if (busy_) throw Napi::Error::New(env, "engine is busy with an async call; await it first");
   }
 
@@ -168,8 +170,17 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return [ref](Napi::Env) { return ref->Value(); };
   }
 
+  // Frees the weights, gradients, moments and activations now rather than at garbage collection:
+  // V8 cannot see native memory, so a worker loading model after model would otherwise grow.
+  Napi::Value Dispose(const Napi::CallbackInfo& info) {
+    if (busy_) throw Napi::Error::New(info.Env(), "engine is busy with an async call; await it first");
+    engine_.reset();
+    return info.Env().Undefined();
+  }
+
   Napi::Value ParamTable(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
+    checkIdle(env);
     const auto& ps = engine_->params();
     Napi::Array out = Napi::Array::New(env, ps.size());
     for (size_t i = 0; i < ps.size(); i++) {
