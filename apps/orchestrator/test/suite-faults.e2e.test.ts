@@ -75,7 +75,7 @@ after(async () => {
 
 describe('durability', () => {
   test('a gpu-worker SIGKILLed mid-segment is replaced and the run ends bit-identical', async () => {
-    const body = (name: string) => spec(name, 24, { kind: 'list', steps: [24] }); // one long segment
+    const body = (name: string) => spec(name, 32, { kind: 'list', steps: [32] }); // one ~12 s segment
     const interrupted = await launch(body(`killed-${Date.now()}`));
     await eventually('the segment to be under way', async () =>
       (await heartbeatStep(interrupted, 'm-standard')) >= 2 ? true : undefined,
@@ -88,7 +88,7 @@ describe('durability', () => {
 
     const clean = await finished(await launch(body(`clean-${Date.now()}`)));
     assert.equal(clean.status, 'completed', clean.error);
-    assert.equal(finalWeights(afterKill).step, 24);
+    assert.equal(finalWeights(afterKill).step, 32);
     assert.equal(finalWeights(afterKill).sha256, finalWeights(clean).sha256, 'weights differ after the kill');
     assert.equal(finalWeights(afterKill).consumedSha256, finalWeights(clean).consumedSha256);
   });
