@@ -24,7 +24,7 @@ export { PronounSwap } from './transforms/pronoun-swap';
 export { transformSample, TransformedOrder, type InterventionSpec, type TransformedSample } from './transforms/apply';
 
 export { generateSyntheticCorpus, type SyntheticCorpusOptions, type SyntheticManifest } from './synthetic/generate';
-export type { RepeatedSequenceSpec, ArithmeticSpec, PronounSpec, PlantedSequence } from './synthetic/phenomena';
+export type { RepeatedSequenceSpec, ArithmeticSpec, PronounSpec, DuplicateSpec, PlantedSequence } from './synthetic/phenomena';
 
 export { buildTermCounts, termCountAt, saveTermCounts, textTerms, type Term, type TermCountIndex } from './term-counts';
 export { sharedDataDir } from './shared-data';

@@ -5,6 +5,9 @@ import { test } from 'node:test';
 import { sharedDataDir } from '../src/shared-data';
 import { generateSyntheticCorpus, type SyntheticCorpusOptions } from '../src/synthetic/generate';
 import { OCCUPATIONS } from '../src/synthetic/phenomena';
+import { buildTokenDataset } from '../src/corpus/build-dataset';
+import { dedupDataset } from '../src/dedup/dedup';
+import { CohortTokenizer, trainTokenizer } from '../src/tokenizer/tokenizer';
 import { tempDir } from './helpers';
 
 const count = (hay: string, needle: string) => hay.split(needle).length - 1;
@@ -69,4 +72,23 @@ test('synthetic corpus over real background text from the shared data', (t) => {
   const text = fs.readFileSync(m.corpusFile, 'utf8');
   assert.equal(m.background, 'files:Austen_Emma.txt');
   assert.ok(/Emma|Mr\. Knightley|Harriet|Weston/.test(text));
+});
+
+test('planted duplicate documents are appended, listed, and removed by dedup', async () => {
+  const dir = tempDir('synthdup');
+  const m = generateSyntheticCorpus({ outDir: path.join(dir, 'c'), seed: 5, documents: 120, duplicates: { exact: 6, near: 4 } });
+  const docs = fs.readFileSync(m.corpusFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l).text as string);
+  assert.equal(docs.length, 130);
+  assert.deepEqual(m.duplicates.map((d) => d.document), Array.from({ length: 10 }, (_, i) => 120 + i));
+  for (const d of m.duplicates) {
+    if (d.kind === 'exact') assert.equal(docs[d.document], docs[d.copyOf]);
+    else assert.ok(docs[d.document].startsWith(`${docs[d.copyOf]} `) && docs[d.document].length > docs[d.copyOf].length);
+  }
+  const tokenizerPath = path.join(dir, 'tok.json');
+  await trainTokenizer({ corpus: { paths: [m.corpusFile] }, vocabSize: 400, outPath: tokenizerPath });
+  const dataset = await buildTokenDataset({ corpus: { paths: [m.corpusFile] }, tokenizerPath, prefix: path.join(dir, 'src') });
+  const report = dedupDataset({ dataset: dataset.prefix, tokenizer: CohortTokenizer.load(tokenizerPath), outPrefix: path.join(dir, 'dedup') });
+  // Every planted copy goes (a source picked twice leaves copies that duplicate each other too).
+  assert.equal(report.documents - report.kept, 10);
+  assert.ok(report.removedExact >= 6 && report.removedNear >= 1, JSON.stringify({ exact: report.removedExact, near: report.removedNear }));
 });

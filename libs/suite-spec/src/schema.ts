@@ -34,6 +34,8 @@ const corpusSchema = z.discriminatedUnion('kind', [
     pronouns: z
       .object({ sentences: z.number().int().nonnegative(), stereotypeRatio: z.number().min(0).max(1).default(0.8) })
       .optional(),
+    /** Exact and near copies of documents, for the deduplicated variant to remove (default 5% each). */
+    duplicates: z.object({ exact: z.number().int().nonnegative(), near: z.number().int().nonnegative() }).optional(),
   }),
 ]);
 

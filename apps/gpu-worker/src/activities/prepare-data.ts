@@ -156,6 +156,7 @@ function prepareCorpus(spec: SuiteSpec, dir: string): { spec: CorpusSpec; hash: 
         repeated: c.repeated,
         arithmetic: c.arithmetic ?? { facts: Math.ceil(c.documents / 4) },
         pronouns: c.pronouns ?? { sentences: Math.ceil(c.documents / 2) },
+        duplicates: c.duplicates ?? { exact: Math.ceil(c.documents / 20), near: Math.ceil(c.documents / 20) },
       });
   return { spec: { paths: [manifest.corpusFile] }, hash: manifest.corpusSha256, bytes: BigInt(statSync(manifest.corpusFile).size) };
 }

@@ -10,7 +10,7 @@ import { sharedDataDir } from '../shared-data';
 import { CorpusBackground, GrammarBackground, type Background } from './background';
 import {
   arithmeticFact, makeSequences, OCCUPATIONS, pronounSentence, zipfSampler,
-  type ArithmeticSpec, type PlantedSequence, type PronounSpec, type RepeatedSequenceSpec,
+  type ArithmeticSpec, type DuplicateSpec, type PlantedSequence, type PronounSpec, type RepeatedSequenceSpec,
 } from './phenomena';
 
 export interface SyntheticCorpusOptions {
@@ -27,6 +27,8 @@ export interface SyntheticCorpusOptions {
   repeated?: RepeatedSequenceSpec;
   arithmetic?: ArithmeticSpec;
   pronouns?: PronounSpec;
+  /** Documents copied again at the end of the corpus: what the deduplicated variant removes. */
+  duplicates?: DuplicateSpec;
 }
 
 export interface SyntheticManifest {
@@ -43,6 +45,8 @@ export interface SyntheticManifest {
     sentences: { occupation: string; pronoun: 'he' | 'she'; stereotyped: boolean; document: number }[];
     perOccupation: Record<string, { he: number; she: number; stereotype: 'he' | 'she' }>;
   } | null;
+  /** Each appended copy: its document index, the document it copies, exact or near (one word added). */
+  duplicates: { document: number; copyOf: number; kind: 'exact' | 'near' }[];
 }
 
 function makeBackground(spec: SyntheticCorpusOptions['background']): Background {
@@ -55,6 +59,17 @@ function makeBackground(spec: SyntheticCorpusOptions['background']): Background 
     return new CorpusBackground(`shared:british_novels (${files.length} files)`, files.map((f) => fs.readFileSync(path.join(novels, f), 'utf8')));
   }
   return new CorpusBackground(`files:${spec.paths.map((p) => path.basename(p)).join(',')}`, spec.paths.map((p) => fs.readFileSync(p, 'utf8')));
+}
+
+const NEAR_ENDINGS = ['Indeed.', 'Again.', 'Truly.', 'Still.'];
+
+/** Which documents get copied, and how; the copies are numbered after the original documents. */
+function pickDuplicates(spec: DuplicateSpec, documents: number, rng: RandomState): SyntheticManifest['duplicates'] {
+  for (const [name, n] of Object.entries(spec)) {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`duplicates: ${name} must be a non-negative integer, got ${n}`);
+  }
+  const kinds = [...Array<'exact'>(spec.exact).fill('exact'), ...Array<'near'>(spec.near).fill('near')];
+  return kinds.map((kind, i) => ({ document: documents + i, copyOf: rng.below(documents), kind }));
 }
 
 export function generateSyntheticCorpus(o: SyntheticCorpusOptions): SyntheticManifest {
@@ -104,14 +119,24 @@ export function generateSyntheticCorpus(o: SyntheticCorpusOptions): SyntheticMan
   const tmp = `${corpusFile}.tmp-${process.pid}`;
   const fd = fs.openSync(tmp, 'w');
   const hash = createHash('sha256');
+  const copies = o.duplicates ? pickDuplicates(o.duplicates, o.documents, rng) : [];
+  const sources = new Map(copies.map((c) => [c.copyOf, '']));
+  const write = (text: string) => {
+    const line = JSON.stringify({ text }) + '\n';
+    fs.writeSync(fd, line);
+    hash.update(line);
+  };
   try {
     for (let d = 0; d < o.documents; d++) {
       const sentences = Array.from({ length: o.sentencesPerDocument ?? 8 }, () => background.sentence(rng));
       for (const p of planted[d]) sentences.splice(rng.below(sentences.length + 1), 0, p);
-      const line = JSON.stringify({ text: sentences.join(' ') }) + '\n';
-      fs.writeSync(fd, line);
-      hash.update(line);
+      const text = sentences.join(' ');
+      if (sources.has(d)) sources.set(d, text);
+      write(text);
     }
+    // A near duplicate gains one closing word: all but one of its word 5-grams are the original's,
+    // as with the lightly edited copies MinHash dedup exists to catch.
+    for (const c of copies) write(c.kind === 'exact' ? sources.get(c.copyOf)! : `${sources.get(c.copyOf)} ${NEAR_ENDINGS[rng.below(NEAR_ENDINGS.length)]}`);
   } finally {
     fs.closeSync(fd);
   }
@@ -126,6 +151,7 @@ export function generateSyntheticCorpus(o: SyntheticCorpusOptions): SyntheticMan
     repeatedSequences: sequences,
     arithmetic,
     pronouns,
+    duplicates: copies,
   };
   writeFileAtomic(path.join(o.outDir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
   return manifest;

@@ -25,6 +25,13 @@ export interface ArithmeticSpec {
   zipf?: number;
 }
 
+export interface DuplicateSpec {
+  /** Exact copies of randomly chosen documents. */
+  exact: number;
+  /** Near copies (one closing word added), above the usual 0.87 Jaccard threshold. */
+  near: number;
+}
+
 export interface PronounSpec {
   sentences: number;
   /** Probability that a sentence uses the occupation's stereotyped pronoun (default 0.8). */
