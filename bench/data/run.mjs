@@ -146,7 +146,7 @@ const orders = [
 for (const resident of [true, false]) {
   for (const [dir, label] of orders) {
     const order = data.openDataOrder(join(work, dir), { resident });
-    lat(order, `${label}, ${resident ? 'resident .bin' : 'pread per piece'}`);
+    lat(order, `${label}, ${resident ? 'resident .bin' : 'memory-mapped .bin'}`);
     order.close();
   }
 }

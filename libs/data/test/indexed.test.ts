@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { hashDataset, IndexedDataset, IndexedDatasetWriter } from '../src/indexed/dataset';
+import { MappedFile } from '../src/indexed/mapped-file';
 import { tempDir } from './helpers';
 
 /**
@@ -30,7 +31,7 @@ function handBuiltBin(): Buffer {
   return b;
 }
 
-for (const resident of [true, false]) test(`reads a hand-built MMIDIDX file per the format spec (${resident ? 'resident' : 'positioned reads'})`, () => {
+for (const resident of [true, false]) test(`reads a hand-built MMIDIDX file per the format spec (${resident ? 'resident' : 'memory-mapped'})`, () => {
   const dir = tempDir('idx');
   const prefix = path.join(dir, 'hand');
   fs.writeFileSync(`${prefix}.idx`, handBuiltIdx());
@@ -137,4 +138,20 @@ test('corrupt .idx files give clear errors', () => {
   assert.throws(attempt(withByte(54, 13)), /sequence 1 starts at byte 13, not a multiple of the int32 item size 4/);
   fs.rmSync(path.join(dir, 'c.bin'));
   assert.throws(() => IndexedDataset.open(path.join(dir, 'c')), /no such token dataset .bin/);
+});
+
+test('a memory-mapped file reads the same bytes across window boundaries, and refuses reads past its end', () => {
+  const dir = tempDir('mmap');
+  const file = path.join(dir, 'f.bin');
+  const bytes = Uint8Array.from({ length: 3 * 4096 + 123 }, (_, i) => (i * 7) % 251);
+  fs.writeFileSync(file, bytes);
+  const mapped = new MappedFile(file, 4096);
+  assert.equal(mapped.byteLength, bytes.length);
+  for (const [pos, len] of [[0, 10], [4090, 20], [4000, 8300], [3 * 4096, 123]]) {
+    const out = new Uint8Array(len);
+    mapped.read(pos, out);
+    assert.deepEqual(out, bytes.subarray(pos, pos + len), `[${pos}, ${pos + len})`);
+  }
+  assert.throws(() => mapped.read(bytes.length - 1, new Uint8Array(2)), /beyond the end/);
+  assert.throws(() => new MappedFile(path.join(dir, 'missing.bin')), /missing\.bin: cannot open: No such file/);
 });
