@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLineageClient, type LineageClient } from '@cohort/lineage';
@@ -174,6 +174,22 @@ describe('suite launch, end to end', () => {
     assert.equal(body.errors[0].extensions.code, 'BAD_USER_INPUT');
     const issues = body.errors[0].extensions.issues;
     assert.deepEqual(issues.map((i: { path: string }) => i.path), ['models[0].preset']);
+  });
+
+  test('a suite whose data cannot be prepared fails with the reason, without retrying forever', async () => {
+    const broken = join(mkdtempSync(join(tmpdir(), 'cohort-bad-tok-')), 'tokenizer.json');
+    writeFileSync(broken, '{"this is": "not a tokenizer"');
+    const launched = await json('/suites', {
+      method: 'POST',
+      body: JSON.stringify({ ...spec(`bad-tokenizer-${Date.now()}`), tokenizer: { kind: 'file', path: broken } }),
+    });
+    assert.equal(launched.status, 201);
+    const done = await eventually('the suite to fail', async () => {
+      const { body } = await json(`/suites/${launched.body.id}`);
+      return body.status === 'failed' ? body : undefined;
+    });
+    assert.match(done.error, /tokenizer: .*tokenizer\.json/);
+    assert.deepEqual(done.runs, []);
   });
 
   test('the OpenAPI document is served', async () => {

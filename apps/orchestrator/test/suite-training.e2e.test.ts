@@ -118,6 +118,16 @@ describe('a small suite, trained end to end', () => {
       }
     });
     assert.ok(swapped > 0, 'the transform changed something');
+
+    // The same batch, from the files on disk (Pythia's batch viewer form), micro-batch 1 of 2.
+    const { dataOrder } = await db.run.findUniqueOrThrow({
+      where: { id: run('tiny-standard').id },
+      include: { dataOrder: { include: { dataset: true } } },
+    });
+    const fromDisk = await batchCommand([
+      '--dataset', dataOrder!.dataset.uri, '--order', dataOrder!.uri, '--step', '5', '--micro', '1', '--micro-size', '2',
+    ]);
+    assert.deepEqual(texts(fromDisk), parent.slice(2, 4));
   });
 
   test('lineage is complete: data artefacts, model configs, code version, backend, loss curves', async () => {

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CohortTokenizer, formatBatch, openRunOrder, renderBatchView } from '@cohort/data';
 import { createLineageClient } from '@cohort/lineage';
@@ -5,8 +6,9 @@ import { createLineageClient } from '@cohort/lineage';
 export const BATCH_USAGE = `  cohort batch --run <run-id> --step S [--micro M]
       exactly the tokens (ids and text) a run saw at step S (Pythia's batch viewer),
       transformed for intervention runs; reads lineage from DATABASE_URL
-  cohort batch --order <dir> --tokenizer <tokenizer.json> --step S [--dataset <prefix>] [--micro M --micro-size N]
-      the same for any data order on disk`;
+  cohort batch --dataset <prefix> --order <dir> --step S [--tokenizer <tokenizer.json>] [--micro M --micro-size N]
+      the same for any data order on disk (the tokenizer defaults to tokenizer.json beside the
+      dataset, where Cohort's data preparation writes it)`;
 
 /** `cohort batch`: the batch viewer, for a run (via lineage) or for an order on disk. */
 export async function batchCommand(argv: string[]): Promise<string> {
@@ -49,8 +51,10 @@ export async function batchCommand(argv: string[]): Promise<string> {
       await db.$disconnect();
     }
   }
-  if (!values.order || !values.tokenizer) throw new Error('give --run, or --order and --tokenizer');
-  const tokenizer = CohortTokenizer.load(values.tokenizer);
+  if (!values.order) throw new Error('give --run, or --order (with --dataset and/or --tokenizer)');
+  const tokenizerPath = values.tokenizer ?? (values.dataset ? join(dirname(values.dataset), 'tokenizer.json') : undefined);
+  if (!tokenizerPath) throw new Error('give --tokenizer, or --dataset with a tokenizer.json beside it');
+  const tokenizer = CohortTokenizer.load(tokenizerPath);
   const order = openRunOrder({ orderDir: values.order, dataset: values.dataset });
   const microBatchSize = values['micro-size'] === undefined ? undefined : Number(values['micro-size']);
   return renderBatchView(await formatBatch({ order, tokenizer, step, micro, microBatchSize }));
