@@ -15,6 +15,8 @@ function native(): NativeData {
   if (addon) return addon;
   const path = join(__dirname, '..', '..', '..', 'native', 'build', 'cohort_data.node');
   if (!existsSync(path)) throw new Error(`${path} is not built: run bash scripts/build-native.sh`);
+  // A native addon loads only through require (its path is known at run time).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   addon = require(path) as NativeData;
   return addon;
 }
