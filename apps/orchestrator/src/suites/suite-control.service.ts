@@ -16,6 +16,8 @@ import { callDependency, unavailable, withTimeout } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 
+const TERMINAL: string[] = ['completed', 'failed', 'cancelled'];
+
 export const CONTROL_ACTIONS = ['pause', 'resume', 'cancel'] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
 const SIGNALS = { pause: pauseSignal, resume: resumeSignal, cancel: cancelSignal } as const;
@@ -30,14 +32,23 @@ export class SuiteControlService {
   ) {}
 
   async signalSuite(suiteId: string, action: ControlAction): Promise<void> {
+    if (!/^[0-9a-f-]{36}$/i.test(suiteId)) throw new NotFoundException(`suite ${suiteId} not found`);
+    const suite = await callDependency('postgres', this.timeout, () =>
+      this.db.suite.findUnique({ where: { id: suiteId }, select: { status: true } }),
+    );
+    if (!suite) throw new NotFoundException(`suite ${suiteId} not found`);
+    // Lineage says first: the workflow may still be closing after recording a terminal state.
+    if (TERMINAL.includes(suite.status)) throw new ConflictException(`suite ${suiteId} is ${suite.status}`);
     await this.signal(suiteWorkflowId(suiteId), action, `suite ${suiteId}`);
   }
 
   async signalRun(runId: string, action: ControlAction): Promise<void> {
+    if (!/^[0-9a-f-]{36}$/i.test(runId)) throw new NotFoundException(`run ${runId} not found`);
     const run = await callDependency('postgres', this.timeout, () =>
-      this.db.run.findUnique({ where: { id: runId }, select: { workflowId: true } }),
+      this.db.run.findUnique({ where: { id: runId }, select: { workflowId: true, status: true } }),
     );
     if (!run?.workflowId) throw new NotFoundException(`run ${runId} not found or not started`);
+    if (TERMINAL.includes(run.status)) throw new ConflictException(`run ${runId} is ${run.status}`);
     await this.signal(run.workflowId, action, `run ${runId}`);
   }
 
