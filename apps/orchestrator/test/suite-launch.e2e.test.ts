@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLineageClient, type LineageClient } from '@cohort/lineage';
@@ -25,6 +25,7 @@ let orchestrator: RunningProcess;
 let gpuWorker: RunningProcess;
 let api: string;
 let db: LineageClient;
+const dataDir = mkdtempSync(join(tmpdir(), 'cohort-e2e-'));
 
 // The smallest real suite: a few steps of the tiniest preset on a small synthetic corpus.
 const spec = (name: string) => ({
@@ -53,11 +54,7 @@ before(async () => {
   db = createLineageClient(testDatabaseUrl);
   const port = await freePort();
   api = `http://127.0.0.1:${port}`;
-  const common = {
-    DATABASE_URL: testDatabaseUrl,
-    TEMPORAL_ADDRESS: temporalAddress,
-    COHORT_DATA_DIR: mkdtempSync(join(tmpdir(), 'cohort-e2e-')),
-  };
+  const common = { DATABASE_URL: testDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress, COHORT_DATA_DIR: dataDir };
   [gpuWorker, orchestrator] = await Promise.all([
     startProcess(
       'apps/gpu-worker/dist/src/main.js',
@@ -86,6 +83,7 @@ async function countWorkflows(): Promise<number> {
 after(async () => {
   await Promise.all([orchestrator?.stop(), gpuWorker?.stop()]);
   await db?.$disconnect();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('suite launch, end to end', () => {
@@ -177,7 +175,7 @@ describe('suite launch, end to end', () => {
   });
 
   test('a suite whose data cannot be prepared fails with the reason, without retrying forever', async () => {
-    const broken = join(mkdtempSync(join(tmpdir(), 'cohort-bad-tok-')), 'tokenizer.json');
+    const broken = join(dataDir, 'broken-tokenizer.json');
     writeFileSync(broken, '{"this is": "not a tokenizer"');
     const launched = await json('/suites', {
       method: 'POST',

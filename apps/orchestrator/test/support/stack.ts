@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,7 @@ export class TestStack {
     } finally {
       await connection.close();
     }
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
