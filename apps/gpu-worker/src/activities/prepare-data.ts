@@ -30,7 +30,8 @@ const toJson = (value: object): Prisma.InputJsonObject => JSON.parse(JSON.string
  * Data preparation of a suite, once for all its runs: corpus (files or the synthetic generator),
  * tokenizer, the standard dataset, the deduplicated variant, and one data order per variant.
  * Each artefact is skipped when its manifest exists (manifests are written last and atomically),
- * so a retry resumes where the last attempt stopped; lineage rows are upserts by content hash.
+ * so a retry resumes where the last attempt stopped. Lineage rows are upserts by location (each
+ * suite reads its own files); their content hashes say which artefacts are the same across suites.
  */
 export function prepareDataActivity(db: LineageClient, storage: Storage): ComputeActivities['prepareData'] {
   return async ({ suiteId }) => {
@@ -51,7 +52,7 @@ export function prepareDataActivity(db: LineageClient, storage: Storage): Comput
     beat('tokenizer');
     const tokenizer = await prepareTokenizer(spec, corpus.spec, dir);
     const tokenizerRow = await db.tokenizer.upsert({
-      where: { contentHash: tokenizer.hash },
+      where: { uri: tokenizer.path },
       create: { kind: spec.tokenizer.kind, vocabSize: tokenizer.vocabSize, uri: tokenizer.path, contentHash: tokenizer.hash },
       update: {},
     });
@@ -64,7 +65,7 @@ export function prepareDataActivity(db: LineageClient, storage: Storage): Comput
     if (standard.numTokens === 0) throw ApplicationFailure.nonRetryable('the corpus produced no tokens', 'EmptyCorpus');
     const datasetRow = (variant: PreparedVariant['variant'], hash: string, prefix: string, docs: number, tokens: number, parentId?: string) =>
       db.tokenDataset.upsert({
-        where: { contentHash_variant: { contentHash: hash, variant } },
+        where: { uri: prefix },
         create: { corpusId: corpusRow.id, tokenizerId: tokenizerRow.id, variant, uri: prefix, contentHash: hash, documents: BigInt(docs), tokens: BigInt(tokens), parentId },
         update: {},
       });
@@ -107,7 +108,7 @@ export function prepareDataActivity(db: LineageClient, storage: Storage): Comput
             datasetHash: dataset.row.contentHash,
           });
       const row = await db.dataOrder.upsert({
-        where: { datasetId_orderHash: { datasetId: dataset.row.id, orderHash: order.hash } },
+        where: { uri: outDir },
         create: {
           datasetId: dataset.row.id,
           mode: order.mode,
