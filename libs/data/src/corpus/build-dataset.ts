@@ -43,7 +43,9 @@ export async function buildTokenDataset(options: BuildDatasetOptions): Promise<D
   const files = corpusFiles(options.corpus);
   const dtype = bestFittingDtype(tokenizer.vocabSize);
   const batchChars = options.batchChars ?? 256 * 1024;
-  const pool = new EncodePool(options.tokenizerPath, options.workers);
+  // Workers start with the first batch: a corpus that fails before it (missing, empty, malformed
+  // at the top) never starts threads that would be torn down mid-start.
+  let pool: EncodePool | undefined;
   const writer = new IndexedDatasetWriter(options.prefix, dtype);
   // Splitting is only exact when no added token could match across a newline.
   const canSplit = [...tokenizer.addedTokens.values()].every((t) => !t.includes('\n'));
@@ -77,6 +79,7 @@ export async function buildTokenDataset(options: BuildDatasetOptions): Promise<D
     let ends: boolean[] = [];
     let chars = 0;
     const submit = async () => {
+      pool ??= new EncodePool(options.tokenizerPath, options.workers);
       inFlight.push({ reply: pool.encode(batch), ends });
       batch = [];
       ends = [];
@@ -119,6 +122,6 @@ export async function buildTokenDataset(options: BuildDatasetOptions): Promise<D
     await Promise.allSettled(inFlight.map((f) => f.reply));
     throw err;
   } finally {
-    await pool.close();
+    await pool?.close();
   }
 }

@@ -17,7 +17,14 @@ export interface EncodeReply {
 
 const tokenizer = CohortTokenizer.load((workerData as { tokenizerPath: string }).tokenizerPath);
 
-parentPort!.on('message', async (msg: EncodeRequest | { close: true }) => {
+// Messages are handled one after another: an async handler per message would let a `close` run
+// while an earlier batch still awaits the native encoder, and exiting then aborts the process.
+let queue: Promise<void> = Promise.resolve();
+parentPort!.on('message', (msg: EncodeRequest | { close: true }) => {
+  queue = queue.then(() => handle(msg));
+});
+
+async function handle(msg: EncodeRequest | { close: true }): Promise<void> {
   // Exiting on request rather than being terminated: terminate() during a native call aborts the process.
   if ('close' in msg) {
     parentPort!.close();
@@ -39,4 +46,4 @@ parentPort!.on('message', async (msg: EncodeRequest | { close: true }) => {
   } catch (err) {
     parentPort!.postMessage({ seq, lengths: new Int32Array(0), ids: new Int32Array(0), error: (err as Error).message });
   }
-});
+}
