@@ -20,6 +20,7 @@ export interface NativeOptimizer {
   beta2: number;
   eps: number;
   weightDecay: number;
+  /** Clip the global grad norm to this; 0 disables clipping. */
   maxGradNorm: number;
 }
 

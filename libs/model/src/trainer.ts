@@ -4,14 +4,8 @@ import type { Batch, GPTNeoX } from './model';
 import type { NativeOptimizer } from './native';
 import { learningRate, type LrSchedule } from './schedule';
 
-export interface OptimizerConfig {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  /** Clip the global grad norm to this; 0 disables clipping. */
-  maxGradNorm: number;
+/** AdamW settings as the engine takes them (`lr` is the peak), plus the LR schedule. */
+export interface OptimizerConfig extends NativeOptimizer {
   schedule: LrSchedule;
 }
 

@@ -11,6 +11,7 @@ import {
   saveCheckpoint,
   verifyCheckpoint,
   type InitScheme,
+  type Manifest,
   type ModelConfig,
   type OptimizerConfig,
 } from '@cohort/model';
@@ -62,7 +63,7 @@ export function trainSegmentActivity(deps: TrainSegmentDeps): ComputeActivities[
     const target = deps.storage.checkpoint(runId, toStep);
     // Idempotency: a retry after the checkpoint was written (e.g. the worker died while recording
     // it) re-records the verified files instead of training again.
-    if (existsSync(target)) return record(deps.db, run, toStep, target, [], 0);
+    if (existsSync(target)) return record(deps.db, run, toStep, target, writtenCheckpoint(run, target), [], 0);
 
     await deps.db.run.update({ where: { id: runId }, data: { codeVersion: deps.codeVersion, backend: deps.backend } });
     const started = process.hrtime.bigint();
@@ -70,6 +71,7 @@ export function trainSegmentActivity(deps: TrainSegmentDeps): ComputeActivities[
     const metrics: MetricRow[] = [];
     const ctx = Context.current();
     const { model, trainer } = startingPoint(deps, run, training, config, fromStep);
+    let written: WrittenCheckpoint;
     try {
       for (let step = fromStep; step < toStep; step++) {
         const rows = await deps.batches(run, step);
@@ -94,12 +96,18 @@ export function trainSegmentActivity(deps: TrainSegmentDeps): ComputeActivities[
       }
       const meanLoss = metrics.length ? metrics.reduce((s, m) => s + m.loss, 0) / metrics.length : null;
       const extra: CheckpointExtra = { consumedSha256: consumed.digest('hex'), meanLoss };
-      saveCheckpoint(target, model, { trainer, seed: training.seed, dataPosition: toStep * training.globalBatch, extra: { ...extra } });
+      const manifest = saveCheckpoint(target, model, {
+        trainer,
+        seed: training.seed,
+        dataPosition: toStep * training.globalBatch,
+        extra: { ...extra },
+      });
+      written = { manifest, extra };
     } finally {
       model.dispose(); // free native memory now: a worker trains segment after segment
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return record(deps.db, run, toStep, target, metrics, seconds);
+    return record(deps.db, run, toStep, target, written, metrics, seconds);
   };
 }
 
@@ -131,6 +139,24 @@ function startingPoint(
   return { model: loaded.model, trainer: loaded.trainer };
 }
 
+/** A checkpoint's manifest (sha256 of every file) and the facts of the segment that wrote it. */
+interface WrittenCheckpoint {
+  manifest: Manifest;
+  extra: CheckpointExtra;
+}
+
+/** A checkpoint found on disk (a retried segment): verified in full, its segment facts re-read. */
+function writtenCheckpoint(run: RunForTraining, dir: string): WrittenCheckpoint {
+  try {
+    const manifest = verifyCheckpoint(dir);
+    const state = JSON.parse(readFileSync(join(dir, 'training_state.json'), 'utf8'));
+    return { manifest, extra: state.extra as CheckpointExtra };
+  } catch (err) {
+    // Writes are atomic, so a bad checkpoint was damaged afterwards: never train over it silently.
+    throw ApplicationFailure.nonRetryable(`run ${run.name}: ${(err as Error).message}`, 'CorruptCheckpoint');
+  }
+}
+
 /**
  * Records a written checkpoint in lineage (idempotent) with the segment's loss curve. The
  * checkpoint's sha256 is that of its weights file, which anyone can check with `sha256sum`.
@@ -140,18 +166,11 @@ async function record(
   run: RunForTraining,
   step: number,
   dir: string,
+  { manifest, extra }: WrittenCheckpoint,
   metrics: MetricRow[],
   seconds: number,
 ): Promise<SegmentResult> {
-  let manifest;
-  try {
-    manifest = verifyCheckpoint(dir);
-  } catch (err) {
-    // Writes are atomic, so a bad checkpoint was damaged afterwards: never train over it silently.
-    throw ApplicationFailure.nonRetryable(`run ${run.name}: ${(err as Error).message}`, 'CorruptCheckpoint');
-  }
-  const state = JSON.parse(readFileSync(join(dir, 'training_state.json'), 'utf8'));
-  const { consumedSha256, meanLoss } = state.extra as CheckpointExtra;
+  const { consumedSha256, meanLoss } = extra;
   const training = run.training as unknown as RunTraining;
   const stepTokens = training.globalBatch * training.seqLength;
   const weightsSha256 = manifest.files['model.safetensors'].sha256;

@@ -12,6 +12,7 @@ import {
   type TrainRunInput,
 } from '@cohort/workflows';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { requireUuid } from '../common/ids';
 import { callDependency, unavailable, withTimeout } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
 import { TemporalClientService } from '../temporal/temporal-client.service';
@@ -32,7 +33,7 @@ export class SuiteControlService {
   ) {}
 
   async signalSuite(suiteId: string, action: ControlAction): Promise<void> {
-    if (!/^[0-9a-f-]{36}$/i.test(suiteId)) throw new NotFoundException(`suite ${suiteId} not found`);
+    requireUuid('suite', suiteId);
     const suite = await callDependency('postgres', this.timeout, () =>
       this.db.suite.findUnique({ where: { id: suiteId }, select: { status: true } }),
     );
@@ -43,7 +44,7 @@ export class SuiteControlService {
   }
 
   async signalRun(runId: string, action: ControlAction): Promise<void> {
-    if (!/^[0-9a-f-]{36}$/i.test(runId)) throw new NotFoundException(`run ${runId} not found`);
+    requireUuid('run', runId);
     const run = await callDependency('postgres', this.timeout, () =>
       this.db.run.findUnique({ where: { id: runId }, select: { workflowId: true, status: true } }),
     );
@@ -58,6 +59,7 @@ export class SuiteControlService {
    * the parent and the branch step.
    */
   async resumeRun(runId: string): Promise<{ runId: string; name: string; branchStep: number; workflowId: string }> {
+    requireUuid('run', runId);
     const timeout = this.timeout;
     const parent = await callDependency('postgres', timeout, () =>
       this.db.run.findUnique({ where: { id: runId }, include: { checkpoints: { orderBy: { step: 'desc' }, take: 1 } } }),
@@ -112,7 +114,7 @@ export class SuiteControlService {
 
   /** The loss curve of a run: loss, learning rate and gradient norm at every optimiser step. */
   async lossCurve(runId: string) {
-    if (!/^[0-9a-f-]{36}$/i.test(runId)) throw new NotFoundException(`run ${runId} not found`);
+    requireUuid('run', runId);
     return callDependency('postgres', this.timeout, () =>
       this.db.runMetric.findMany({
         where: { runId },

@@ -9,6 +9,7 @@ import {
 } from '@cohort/suite-spec';
 import { suiteWorkflowId, type SuiteWorkflowInput } from '@cohort/workflows';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { requireUuid } from '../common/ids';
 import { callDependency, unavailable, withTimeout } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
 import { TemporalClientService } from '../temporal/temporal-client.service';
@@ -82,7 +83,7 @@ export class SuitesService {
   }
 
   async get(id: string): Promise<SuiteView> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundException(`suite ${id} not found`);
+    requireUuid('suite', id);
     const suite = await callDependency('postgres', this.config.COHORT_DEPENDENCY_TIMEOUT_MS, () =>
       getSuite(this.db, id),
     );
