@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { fromHfConfig, type ModelConfig, toHfConfig } from './config';
 import { type Backend, type CreateOptions, GPTNeoX } from './model';
 import { parseSafetensors, type RawTensor, toFloat32, encodeSafetensors, type TensorIn } from './safetensors';
+import { readTorchBin } from './torch-bin';
 import { type OptimizerConfig, Trainer } from './trainer';
 
 export const MANIFEST = 'manifest.json';
@@ -167,19 +168,48 @@ function readConfig(dir: string): ModelConfig {
   return fromHfConfig(JSON.parse(readFileSync(p, 'utf8')));
 }
 
-/** Reads model.safetensors or a sharded model.safetensors.index.json. */
+/** Shard file names of an HF *.index.json, in first-use order. */
+function shardFiles(index: string): string[] {
+  const map = JSON.parse(readFileSync(index, 'utf8')).weight_map as Record<string, string>;
+  return [...new Set(Object.values(map))];
+}
+
+/**
+ * Weights from a pytorch_model.bin. HF GPT-NeoX .bin files (Pythia's included) also hold the
+ * attention module's buffers: the causal mask `attention.bias` (bool or uint8), `masked_bias` and
+ * `rotary_emb.inv_freq`. They are derived from the config, not trained, so they are dropped here
+ * (before the dtype check: the mask is not a float tensor) as from_pretrained drops them.
+ */
+function readTorchWeights(path: string, out: Map<string, RawTensor>): void {
+  for (const [k, t] of readTorchBin(path)) {
+    if (IGNORED.test(k)) continue;
+    if (t.dtype !== 'F32' && t.dtype !== 'F16' && t.dtype !== 'BF16') throw new Error(`${path}: tensor '${k}' is ${t.dtype}; weights are F32, F16 or BF16`);
+    out.set(k, { dtype: t.dtype, shape: t.shape, bytes: t.bytes });
+  }
+}
+
+/**
+ * Reads model.safetensors, a sharded model.safetensors.index.json, pytorch_model.bin or a sharded
+ * pytorch_model.bin.index.json, preferring safetensors when a directory has both.
+ */
 function readModelTensors(dir: string): Map<string, RawTensor> {
+  const out = new Map<string, RawTensor>();
   const single = join(dir, 'model.safetensors');
   if (existsSync(single)) return parseSafetensors(readFileSync(single), single);
   const index = join(dir, 'model.safetensors.index.json');
-  if (!existsSync(index)) throw new Error(`${dir}: no model.safetensors (or model.safetensors.index.json)`);
-  const map = JSON.parse(readFileSync(index, 'utf8')).weight_map as Record<string, string>;
-  const out = new Map<string, RawTensor>();
-  for (const shard of new Set(Object.values(map))) for (const [k, t] of parseSafetensors(readFileSync(join(dir, shard)), shard)) out.set(k, t);
+  if (existsSync(index)) {
+    for (const shard of shardFiles(index)) for (const [k, t] of parseSafetensors(readFileSync(join(dir, shard)), shard)) out.set(k, t);
+    return out;
+  }
+  const bin = join(dir, 'pytorch_model.bin');
+  const binIndex = join(dir, 'pytorch_model.bin.index.json');
+  if (existsSync(bin)) readTorchWeights(bin, out);
+  else if (existsSync(binIndex)) for (const shard of shardFiles(binIndex)) readTorchWeights(join(dir, shard), out);
+  else throw new Error(`${dir}: no model.safetensors, model.safetensors.index.json, pytorch_model.bin or pytorch_model.bin.index.json`);
   return out;
 }
 
-/** Imports any HF GPT-NeoX checkpoint directory (config.json + safetensors, F32/F16/BF16). */
+/** Imports any HF GPT-NeoX checkpoint directory (config.json + safetensors or pytorch_model.bin, F32/F16/BF16). */
 export function importHf(dir: string, opts: CreateOptions = {}): GPTNeoX {
   const config = readConfig(dir);
   const model = GPTNeoX.empty(config, opts);

@@ -35,3 +35,6 @@ export type { MicroBatch, OptimizerConfig, StepResult } from './trainer';
 export * from './checkpoint';
 export { encodeSafetensors, parseSafetensors, readSafetensors, toFloat32 } from './safetensors';
 export type { DType, RawTensor, TensorIn } from './safetensors';
+export { readTorchBin } from './torch-bin';
+export type { TorchTensor } from './torch-bin';
+export type { TorchDType } from './torch-pickle';
