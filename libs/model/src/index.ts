@@ -28,6 +28,7 @@ export function sgemmGflops(m: number, n: number, k: number, iters = 10): number
 export * from './config';
 export { GPTNeoX, defaultThreads } from './model';
 export type { Backend, Batch, ContinuationPair, CreateOptions, InitScheme, LogLikelihood, ParamSpec } from './model';
+export type { SharedContextGroup } from './scoring';
 export * from './presets';
 export * from './schedule';
 export { Trainer, causalBatch, validateOptimizer } from './trainer';

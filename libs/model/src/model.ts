@@ -2,9 +2,10 @@
 // natively; every method is one coarse native call).
 import { availableParallelism } from 'node:os';
 import { type ModelConfig, toNativeConfig, validateConfig } from './config';
-import { addon, type InitScheme, type NativeEngine, type NativeParam } from './native';
+import { addon, type InitScheme, type NativeEngine, type NativeParam, type NativeScores } from './native';
+import { type LogLikelihood, logLikelihoodAt, scoreShared, scoreSharedAsync, type SharedContextGroup } from './scoring';
 
-export type { InitScheme };
+export type { InitScheme, LogLikelihood };
 
 export type Backend = 'cpu' | 'cuda';
 
@@ -124,6 +125,20 @@ export class GPTNeoX {
     const p = packPairs(pairs);
     return p.B === 0 ? [] : unpackScores(pairs, p.T, await this.engine.scoreTargetsAsync(p.ids, p.targets, p.B, p.T));
   }
+
+  /**
+   * logLikelihood for continuations that share a context (the choices of a multiple-choice
+   * question): each context runs once, then all its continuations in one batch, so a question costs
+   * one context pass instead of one per choice. Contexts of one length go in one native call.
+   * Returns out[group][continuation].
+   */
+  scoreShared(groups: SharedContextGroup[]): LogLikelihood[][] {
+    return scoreShared(this.engine, groups);
+  }
+
+  scoreSharedAsync(groups: SharedContextGroup[]): Promise<LogLikelihood[][]> {
+    return scoreSharedAsync(this.engine, groups);
+  }
 }
 
 /** ids and targets [batch, seqLen] flat; target -100 is ignored. */
@@ -177,20 +192,6 @@ function packPairs(pairs: ContinuationPair[]): { ids: Int32Array; targets: Int32
   return { ids, targets, B, T };
 }
 
-function unpackScores(pairs: ContinuationPair[], T: number, r: { logprobs: Float32Array; greedy: Uint8Array }): LogLikelihood[] {
-  return pairs.map((p, b) => {
-    const s = b * T + p.context.length - 1, n = p.continuation.length;
-    const lp = Array.from(r.logprobs.subarray(s, s + n));
-    const gm = Array.from(r.greedy.subarray(s, s + n), (g) => g === 1);
-    return { tokenLogprobs: lp, greedyMatch: gm, logprob: lp.reduce((a, x) => a + x, 0), isGreedy: gm.every((g) => g) };
-  });
-}
-
-export interface LogLikelihood {
-  tokenLogprobs: number[];
-  greedyMatch: boolean[];
-  /** Sum of tokenLogprobs. */
-  logprob: number;
-  /** Every continuation token is the argmax (lm-eval-harness "is_greedy"). */
-  isGreedy: boolean;
+function unpackScores(pairs: ContinuationPair[], T: number, r: NativeScores): LogLikelihood[] {
+  return pairs.map((p, b) => logLikelihoodAt(r, b * T + p.context.length - 1, p.continuation.length));
 }

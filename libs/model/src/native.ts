@@ -24,6 +24,12 @@ export interface NativeOptimizer {
   maxGradNorm: number;
 }
 
+/** Per-position log-probs and argmax == target flags (0 where nothing was scored). */
+export interface NativeScores {
+  logprobs: Float32Array;
+  greedy: Uint8Array;
+}
+
 export interface NativeEngine {
   paramTable(): NativeParam[];
   initWeights(seed: number, scheme: InitScheme, initializerRange: number): void;
@@ -36,7 +42,12 @@ export interface NativeEngine {
   forwardBackward(ids: Int32Array, targets: Int32Array, batch: number, seqLen: number, gradScale: number): number;
   zeroGrads(): void;
   step(opt: NativeOptimizer, t: number): number;
-  scoreTargets(ids: Int32Array, targets: Int32Array, batch: number, seqLen: number): { logprobs: Float32Array; greedy: Uint8Array };
+  scoreTargets(ids: Int32Array, targets: Int32Array, batch: number, seqLen: number): NativeScores;
+  /**
+   * Shared-prefix scoring: ctx [contexts, contextLen], continuation rows cont [rows, contWidth]
+   * right-padded, row r extending context owner[r] with contLen[r] tokens; scores [rows, contWidth].
+   */
+  scoreShared(ctx: Int32Array, owner: Int32Array, cont: Int32Array, contLen: Int32Array, contexts: number, contextLen: number, rows: number, contWidth: number): NativeScores;
   generate(prompt: Int32Array, batch: number, promptLen: number, maxNewTokens: number): Int32Array;
   /** Frees native memory now; any later call throws. */
   dispose(): void;
@@ -45,7 +56,8 @@ export interface NativeEngine {
   forwardAsync(ids: Int32Array, batch: number, seqLen: number): Promise<Float32Array>;
   forwardBackwardAsync(ids: Int32Array, targets: Int32Array, batch: number, seqLen: number, gradScale: number): Promise<number>;
   stepAsync(opt: NativeOptimizer, t: number): Promise<number>;
-  scoreTargetsAsync(ids: Int32Array, targets: Int32Array, batch: number, seqLen: number): Promise<{ logprobs: Float32Array; greedy: Uint8Array }>;
+  scoreTargetsAsync(ids: Int32Array, targets: Int32Array, batch: number, seqLen: number): Promise<NativeScores>;
+  scoreSharedAsync(ctx: Int32Array, owner: Int32Array, cont: Int32Array, contLen: Int32Array, contexts: number, contextLen: number, rows: number, contWidth: number): Promise<NativeScores>;
   generateAsync(prompt: Int32Array, batch: number, promptLen: number, maxNewTokens: number): Promise<Int32Array>;
 }
 

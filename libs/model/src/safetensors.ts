@@ -2,8 +2,8 @@
 // JSON header {name: {dtype, shape, data_offsets}}, then the contiguous little-endian byte buffer.
 import { readFileSync } from 'node:fs';
 
-export type DType = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'U8';
-const SIZES: Record<DType, number> = { F32: 4, F16: 2, BF16: 2, I32: 4, I64: 8, U8: 1 };
+export type DType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'U8';
+const SIZES: Record<DType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I32: 4, I64: 8, U8: 1 };
 const MAX_HEADER = 100_000_000;
 
 export interface RawTensor {
@@ -17,7 +17,7 @@ export interface TensorIn {
   name: string;
   dtype: DType;
   shape: number[];
-  data: Float32Array | Int32Array | Uint8Array;
+  data: Float64Array | Float32Array | Int32Array | Uint8Array;
 }
 
 /** Parses and validates (contiguous, no gaps/overlaps, sizes match shapes, nothing trailing). */

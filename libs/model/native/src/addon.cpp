@@ -110,6 +110,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
                         InstanceMethod("stepAsync", &EngineWrap::Step<true>),
                         InstanceMethod("scoreTargets", &EngineWrap::ScoreTargets<false>),
                         InstanceMethod("scoreTargetsAsync", &EngineWrap::ScoreTargets<true>),
+                        InstanceMethod("scoreShared", &EngineWrap::ScoreShared<false>),
+                        InstanceMethod("scoreSharedAsync", &EngineWrap::ScoreShared<true>),
                         InstanceMethod("generate", &EngineWrap::Generate<false>),
                         InstanceMethod("generateAsync", &EngineWrap::Generate<true>),
                         InstanceMethod("dispose", &EngineWrap::Dispose)});
@@ -307,6 +309,21 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
         [norm](Napi::Env env) { return Napi::Number::New(env, *norm); });
   }
 
+  // {logprobs: Float32Array [n], greedy: Uint8Array [n]}, the output of both scoring calls.
+  struct Scores {
+    Napi::Object obj;
+    float* logprobs;
+    uint8_t* greedy;
+  };
+  static Scores newScores(Napi::Env env, int64_t n) {
+    auto lp = Napi::Float32Array::New(env, n);
+    auto gr = Napi::Uint8Array::New(env, n);
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("logprobs", lp);
+    o.Set("greedy", gr);
+    return {o, lp.Data(), gr.Data()};
+  }
+
   // scoreTargets(ids, targets, B, T) -> {logprobs: Float32Array, greedy: Uint8Array}
   template <bool Async>
   Napi::Value ScoreTargets(const Napi::CallbackInfo& info) {
@@ -315,14 +332,27 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     const int64_t N = batchShape(info, 2, B, T);
     const int32_t* ids = arrayArg<int32_t>(info, 0, napi_int32_array, N, "ids", "Int32Array");
     const int32_t* tg = arrayArg<int32_t>(info, 1, napi_int32_array, N, "targets", "Int32Array");
-    auto lp = Napi::Float32Array::New(info.Env(), N);
-    auto gr = Napi::Uint8Array::New(info.Env(), N);
-    Napi::Object o = Napi::Object::New(info.Env());
-    o.Set("logprobs", lp);
-    o.Set("greedy", gr);
-    float* lpOut = lp.Data();
-    uint8_t* grOut = gr.Data();
-    return dispatch<Async>(info, [=] { engine_->scoreTargets(ids, tg, B, T, lpOut, grOut); }, returning(o));
+    const Scores s = newScores(info.Env(), N);
+    float* lp = s.logprobs;
+    uint8_t* gr = s.greedy;
+    return dispatch<Async>(info, [=] { engine_->scoreTargets(ids, tg, B, T, lp, gr); }, returning(s.obj));
+  }
+
+  // scoreShared(ctx, owner, cont, contLen, G, T0, R, Tc) -> {logprobs, greedy} [R*Tc]
+  template <bool Async>
+  Napi::Value ScoreShared(const Napi::CallbackInfo& info) {
+    checkIdle(info.Env());
+    int64_t G, T0, R, Tc;
+    const int64_t nCtx = batchShape(info, 4, G, T0), nCont = batchShape(info, 6, R, Tc);
+    const int32_t* ctx = arrayArg<int32_t>(info, 0, napi_int32_array, nCtx, "ctx", "Int32Array");
+    const int32_t* owner = arrayArg<int32_t>(info, 1, napi_int32_array, R, "owner", "Int32Array");
+    const int32_t* cont = arrayArg<int32_t>(info, 2, napi_int32_array, nCont, "cont", "Int32Array");
+    const int32_t* len = arrayArg<int32_t>(info, 3, napi_int32_array, R, "contLen", "Int32Array");
+    const Scores s = newScores(info.Env(), nCont);
+    float* lp = s.logprobs;
+    uint8_t* gr = s.greedy;
+    return dispatch<Async>(
+        info, [=] { engine_->scoreShared(ctx, G, T0, owner, cont, len, R, Tc, lp, gr); }, returning(s.obj));
   }
 
   // generate(prompt, B, T0, maxNew) -> Int32Array [B*maxNew]

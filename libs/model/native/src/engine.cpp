@@ -2,6 +2,7 @@
 // and shapes, in one flat buffer) and the seeded weight init.
 #include "engine.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "cpu/cpu_engine.h"
@@ -101,6 +102,50 @@ void Engine::initWeights(uint64_t seed, InitScheme scheme, float range) {
     }
   }
   setParams(w.data());
+}
+
+void Engine::checkIds(const int32_t* ids, int64_t n, bool targets, const char* what) const {
+  for (int64_t i = 0; i < n; i++) {
+    if ((ids[i] >= 0 && ids[i] < cfg_.vocab) || (targets && ids[i] == -100)) continue;
+    throw UserError(std::string(what ? what : targets ? "target" : "token") + " id " + std::to_string(ids[i]) +
+                    " at flat index " + std::to_string(i) + " is outside [0, " + std::to_string(cfg_.vocab) +
+                    ")" + (targets ? " (use -100 to ignore a position)" : ""));
+  }
+}
+
+void Engine::checkInput(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T) const {
+  if (T > cfg_.maxPos)
+    throw UserError("sequence length " + std::to_string(T) + " exceeds max_position_embeddings " +
+                    std::to_string(cfg_.maxPos));
+  checkIds(ids, B * T, false);
+  if (targets) checkIds(targets, B * T, true);
+}
+
+std::vector<int32_t> unpadRows(const int32_t* cont, const int32_t* contLen, int64_t R, int64_t Tc, int64_t width) {
+  std::vector<int32_t> out(R * width, 0);
+  for (int64_t r = 0; r < R; r++)
+    for (int64_t k = 0; k < std::min<int64_t>(contLen[r], width); k++) out[r * width + k] = cont[r * Tc + k];
+  return out;
+}
+
+void Engine::checkShared(const int32_t* ctx, int64_t G, int64_t T0, const int32_t* owner, const int32_t* cont,
+                         const int32_t* contLen, int64_t R, int64_t Tc) const {
+  require(G >= 1 && T0 >= 1 && R >= 1 && Tc >= 1, "scoreShared: contexts, rows and lengths must be >= 1");
+  // The longest row's last token is only predicted, never fed: T0 + Tc - 1 positions run.
+  require(T0 + Tc - 1 <= cfg_.maxPos, "context length " + std::to_string(T0) + " + continuation length " +
+                                          std::to_string(Tc) + " - 1 exceeds max_position_embeddings " +
+                                          std::to_string(cfg_.maxPos));
+  for (int64_t r = 0; r < R; r++) {
+    require(owner[r] >= 0 && owner[r] < G, "continuation row " + std::to_string(r) + ": owner " +
+                                               std::to_string(owner[r]) + " is outside [0, " + std::to_string(G) + ")");
+    require(contLen[r] >= 1 && contLen[r] <= Tc, "continuation row " + std::to_string(r) + ": length " +
+                                                     std::to_string(contLen[r]) + " is outside [1, " +
+                                                     std::to_string(Tc) + "]");
+  }
+  checkIds(ctx, G * T0, false, "context");
+  // Padding ids are never read, so only the real ones must be valid (flat indices are cont's).
+  const std::vector<int32_t> real = unpadRows(cont, contLen, R, Tc, Tc);
+  checkIds(real.data(), R * Tc, false, "continuation");
 }
 
 std::unique_ptr<Engine> makeEngine(const std::string& backend, const Config& cfg, int threads) {

@@ -72,15 +72,33 @@ class Engine {
   // Log-prob of targets[b,t] given ids[b,0..t]; greedy[b,t] = argmax == target. -100 targets skipped.
   virtual void scoreTargets(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T,
                             float* logprobs, uint8_t* greedy) = 0;
+  // Shared-prefix scoring (lm-eval multiple choice): G contexts ctx [G,T0] of equal length and R
+  // continuation rows cont [R,Tc], right-padded to Tc, row r with contLen[r] in [1,Tc] tokens
+  // extending context owner[r]. logprobs/greedy [R,Tc]: position k < contLen[r] is
+  // log P(cont[r][k] | ctx[owner[r]], cont[r][<k]) and whether that token is the argmax; padding
+  // positions are 0 and their ids are ignored. Each context is run once, however many rows share it.
+  // The longest row spans T0 + Tc - 1 positions (its last token is never fed), <= maxPos.
+  virtual void scoreShared(const int32_t* ctx, int64_t G, int64_t T0, const int32_t* owner,
+                           const int32_t* cont, const int32_t* contLen, int64_t R, int64_t Tc,
+                           float* logprobs, uint8_t* greedy) = 0;
   // Greedy decoding with a KV cache: prompts [B,T0] -> out [B,maxNew].
   virtual void generate(const int32_t* prompt, int64_t B, int64_t T0, int64_t maxNew, int32_t* out) = 0;
 
  protected:
   explicit Engine(const Config& cfg);
+  // Argument checks every backend applies the same way (UserError with the reason).
+  void checkIds(const int32_t* ids, int64_t n, bool targets, const char* what = nullptr) const;  // targets: -100 ok
+  void checkInput(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T) const;
+  void checkShared(const int32_t* ctx, int64_t G, int64_t T0, const int32_t* owner, const int32_t* cont,
+                   const int32_t* contLen, int64_t R, int64_t Tc) const;
   Config cfg_;
   std::vector<ParamInfo> params_;
   int64_t numParams_ = 0;
 };
+
+// Continuation rows cont [R,Tc] as [R,width]: ids at k >= contLen[r] (padding) replaced by 0, a valid
+// id whose value cannot matter (causal attention: later positions never influence scored ones).
+std::vector<int32_t> unpadRows(const int32_t* cont, const int32_t* contLen, int64_t R, int64_t Tc, int64_t width);
 
 // Validates the config (throws UserError) and builds the engine for `backend` ("cpu").
 std::unique_ptr<Engine> makeEngine(const std::string& backend, const Config& cfg, int threads);

@@ -61,23 +61,6 @@ void CpuEngine::setOptState(const float* m, const float* v) {
 }
 void CpuEngine::zeroGrads() { std::fill(g_.begin(), g_.end(), 0.f); }
 
-void CpuEngine::checkInput(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T) const {
-  if (T > cfg_.maxPos)
-    throw UserError("sequence length " + std::to_string(T) + " exceeds max_position_embeddings " +
-                    std::to_string(cfg_.maxPos));
-  checkIds(ids, B * T, false);
-  if (targets) checkIds(targets, B * T, true);
-}
-
-void CpuEngine::checkIds(const int32_t* ids, int64_t n, bool targets) const {
-  for (int64_t i = 0; i < n; i++) {
-    if ((ids[i] >= 0 && ids[i] < cfg_.vocab) || (targets && ids[i] == -100)) continue;
-    throw UserError(std::string(targets ? "target" : "token") + " id " + std::to_string(ids[i]) + " at flat index " +
-                    std::to_string(i) + " is outside [0, " + std::to_string(cfg_.vocab) +
-                    ")" + (targets ? " (use -100 to ignore a position)" : ""));
-  }
-}
-
 void CpuEngine::prepare(Acts& a, int64_t B, int64_t T, bool training) const {
   if (B < 1 || T < 1) throw UserError("batch and sequence length must be >= 1");
   const int64_t N = B * T, d = cfg_.hidden, f = cfg_.ffn, L = cfg_.layers;
@@ -99,6 +82,27 @@ void CpuEngine::prepare(Acts& a, int64_t B, int64_t T, bool training) const {
   a.lnf.resize(N * d);
   a.meanf.resize(N);
   a.rstdf.resize(N);
+}
+
+CpuEngine::KVCache CpuEngine::newCache(int64_t B, int64_t Tmax) const {
+  const int64_t row = 3 * cfg_.hidden;
+  requireMemory(4.0 * double(cfg_.layers) * double(B) * double(Tmax) * double(row),
+                "KV cache " + std::to_string(B) + " x " + std::to_string(Tmax));
+  KVCache c;
+  c.Tmax = Tmax;
+  c.rows.assign(cfg_.layers, std::vector<float>(B * Tmax * row));
+  return c;
+}
+
+CpuEngine::KVCache CpuEngine::replicate(const KVCache& src, int64_t T0, const int32_t* owner, int64_t R,
+                                        int64_t extra) const {
+  const int64_t row = 3 * cfg_.hidden, L = cfg_.layers;
+  KVCache c = newCache(R, T0 + extra);
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t l = 0; l < L; l++)
+    for (int64_t r = 0; r < R; r++)
+      std::memcpy(c.rows[l].data() + r * c.Tmax * row, src.rows[l].data() + owner[r] * src.Tmax * row, T0 * row * 4);
+  return c;
 }
 
 void CpuEngine::attention(const float* qkv, const float* kvBase, int64_t kvBatchStride, int64_t B,
@@ -291,20 +295,8 @@ double CpuEngine::step(const AdamW& o, int64_t t) {
   return norm;
 }
 
-void CpuEngine::scoreTargets(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T,
-                             float* logprobs, uint8_t* greedy) {
-  useThreads();
-  checkInput(ids, targets, B, T);
-  prepare(infer_, B, T, false);
-  forwardLayers(ids, infer_, 0, nullptr);
-  const int64_t N = B * T, d = cfg_.hidden, V = cfg_.vocab;
-  std::fill(logprobs, logprobs + N, 0.f);
-  std::fill(greedy, greedy + N, uint8_t(0));
-  // Only scored rows go through the [d, V] classifier (contexts are usually most of the batch).
-  std::vector<int64_t> rows;
-  for (int64_t r = 0; r < N; r++)
-    if (targets[r] >= 0) rows.push_back(r);
-  const int64_t M = int64_t(rows.size()), R = classifierRows(M, V);
+void CpuEngine::scoreRows(const std::vector<ScoredRow>& rows, float* logprobs, uint8_t* greedy) {
+  const int64_t d = cfg_.hidden, V = cfg_.vocab, M = int64_t(rows.size()), R = classifierRows(M, V);
   std::vector<float> x(R * d), lp(R);
   std::vector<int32_t> tg(R);
   std::vector<uint8_t> gr(R);
@@ -312,16 +304,64 @@ void CpuEngine::scoreTargets(const int32_t* ids, const int32_t* targets, int64_t
   for (int64_t r0 = 0; r0 < M; r0 += R) {
     const int64_t rr = std::min(R, M - r0);
     for (int64_t i = 0; i < rr; i++) {
-      std::memcpy(x.data() + i * d, infer_.lnf.data() + rows[r0 + i] * d, d * 4);
-      tg[i] = targets[rows[r0 + i]];
+      std::memcpy(x.data() + i * d, rows[r0 + i].x, d * 4);
+      tg[i] = rows[r0 + i].target;
     }
     linearForward(x.data(), lnf(w_.data(), 2), nullptr, logitsChunk_.data(), rr, d, V);
     targetLogProbs(logitsChunk_.data(), tg.data(), rr, V, lp.data(), gr.data());
     for (int64_t i = 0; i < rr; i++) {
-      logprobs[rows[r0 + i]] = lp[i];
-      greedy[rows[r0 + i]] = gr[i];
+      logprobs[rows[r0 + i].out] = lp[i];
+      greedy[rows[r0 + i].out] = gr[i];
     }
   }
+}
+
+void CpuEngine::scoreTargets(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T,
+                             float* logprobs, uint8_t* greedy) {
+  useThreads();
+  checkInput(ids, targets, B, T);
+  prepare(infer_, B, T, false);
+  forwardLayers(ids, infer_, 0, nullptr);
+  const int64_t N = B * T, d = cfg_.hidden;
+  std::fill(logprobs, logprobs + N, 0.f);
+  std::fill(greedy, greedy + N, uint8_t(0));
+  // Only scored rows go through the classifier (contexts are usually most of the batch).
+  std::vector<ScoredRow> rows;
+  for (int64_t r = 0; r < N; r++)
+    if (targets[r] >= 0) rows.push_back({infer_.lnf.data() + r * d, targets[r], r});
+  scoreRows(rows, logprobs, greedy);
+}
+
+void CpuEngine::scoreShared(const int32_t* ctx, int64_t G, int64_t T0, const int32_t* owner, const int32_t* cont,
+                            const int32_t* contLen, int64_t R, int64_t Tc, float* logprobs, uint8_t* greedy) {
+  useThreads();
+  checkShared(ctx, G, T0, owner, cont, contLen, R, Tc);
+  const int64_t d = cfg_.hidden, S = Tc - 1;  // S continuation tokens are fed: a row's last is only predicted
+  std::fill(logprobs, logprobs + R * Tc, 0.f);
+  std::fill(greedy, greedy + R * Tc, uint8_t(0));
+
+  // Each context once: its K/V, and its last position's state, which predicts every row's first token.
+  KVCache ctxCache = newCache(G, T0);
+  prepare(infer_, G, T0, false);
+  forwardLayers(ctx, infer_, 0, &ctxCache);
+  std::vector<float> ctxLast(G * d);
+  for (int64_t g = 0; g < G; g++)
+    std::memcpy(ctxLast.data() + g * d, infer_.lnf.data() + (g * T0 + T0 - 1) * d, d * 4);
+  std::vector<ScoredRow> rows;
+  for (int64_t r = 0; r < R; r++) rows.push_back({ctxLast.data() + owner[r] * d, cont[r * Tc], r * Tc});
+
+  // All rows at once, each attending to a copy of its owner's K/V (positions T0 .. T0+S-1).
+  if (S > 0) {
+    KVCache cache = replicate(ctxCache, T0, owner, R, S);
+    ctxCache = KVCache{};  // freed before the continuation pass allocates its activations
+    const std::vector<int32_t> ids = unpadRows(cont, contLen, R, Tc, S);
+    prepare(infer_, R, S, false);
+    forwardLayers(ids.data(), infer_, T0, &cache);
+    for (int64_t r = 0; r < R; r++)
+      for (int64_t k = 1; k < contLen[r]; k++)
+        rows.push_back({infer_.lnf.data() + (r * S + k - 1) * d, cont[r * Tc + k], r * Tc + k});
+  }
+  scoreRows(rows, logprobs, greedy);
 }
 
 void CpuEngine::generate(const int32_t* prompt, int64_t B, int64_t T0, int64_t maxNew, int32_t* out) {
@@ -332,9 +372,7 @@ void CpuEngine::generate(const int32_t* prompt, int64_t B, int64_t T0, int64_t m
                     " positions exceeds max_position_embeddings " + std::to_string(cfg_.maxPos));
   checkIds(prompt, B * T0, false);
   const int64_t d = cfg_.hidden, V = cfg_.vocab;
-  KVCache cache;
-  cache.Tmax = T0 + maxNew;
-  cache.rows.assign(cfg_.layers, std::vector<float>(B * cache.Tmax * 3 * d));
+  KVCache cache = newCache(B, T0 + maxNew);
   std::vector<float> last(B * d), logits(B * V);
   std::vector<int32_t> next(B);
   const int32_t* ids = prompt;

@@ -24,6 +24,8 @@ class CpuEngine : public Engine {
   double step(const AdamW& opt, int64_t t) override;
   void scoreTargets(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T, float* logprobs,
                     uint8_t* greedy) override;
+  void scoreShared(const int32_t* ctx, int64_t G, int64_t T0, const int32_t* owner, const int32_t* cont,
+                   const int32_t* contLen, int64_t R, int64_t Tc, float* logprobs, uint8_t* greedy) override;
   void generate(const int32_t* prompt, int64_t B, int64_t T0, int64_t maxNew, int32_t* out) override;
 
  private:
@@ -46,9 +48,17 @@ class CpuEngine : public Engine {
     int64_t Tmax = 0;
     std::vector<std::vector<float>> rows;  // per layer [B, Tmax, 3d] (post-RoPE k and v used)
   };
+  KVCache newCache(int64_t B, int64_t Tmax) const;
+  // A cache for R rows of T0 + extra positions, row r starting with src's first T0 positions of owner[r].
+  KVCache replicate(const KVCache& src, int64_t T0, const int32_t* owner, int64_t R, int64_t extra) const;
+  struct ScoredRow {
+    const float* x;  // final-LN state [d] that predicts the target
+    int32_t target;
+    int64_t out;  // index into the logprobs/greedy outputs
+  };
+  // log P(target) and argmax == target per row; only these states go through the [d, V] classifier.
+  void scoreRows(const std::vector<ScoredRow>& rows, float* logprobs, uint8_t* greedy);
   void prepare(Acts& a, int64_t B, int64_t T, bool training) const;
-  void checkIds(const int32_t* ids, int64_t n, bool targets) const;  // targets may also be -100
-  void checkInput(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T) const;
   // Runs embedding + all layers + final LN for ids [B,T] at positions past..past+T-1.
   void forwardLayers(const int32_t* ids, Acts& a, int64_t past, KVCache* cache);
   void backwardLayers(const int32_t* ids, Acts& a, std::vector<float>& dx);

@@ -274,12 +274,12 @@ void targetLogProbs(float* logits, const int32_t* targets, int64_t R, int64_t V,
   for (int64_t r = 0; r < R; r++) {
     if (targets[r] < 0) continue;
     float* z = logits + r * V;
-    int64_t best = 0;  // argmax on the raw logits (first index wins ties), before z is reused
-    for (int64_t j = 1; j < V; j++)
-      if (z[j] > z[best]) best = j;
-    const float mx = z[best], zt = z[targets[r]] - mx;
-    logprob[r] = float(double(zt) - std::log(expShiftSum(z, z, V, mx)));
-    greedy[r] = best == targets[r];
+    const int32_t t = targets[r];
+    // argmax == t (first index wins ties, as torch.argmax) without a serial argmax scan over V:
+    // z[t] is the (vectorised) max and no earlier logit equals it. Decided before z is reused.
+    const float mx = maxOf(z, V);
+    greedy[r] = z[t] == mx && std::find(z, z + t, mx) == z + t;
+    logprob[r] = float(double(z[t] - mx) - std::log(expShiftSum(z, z, V, mx)));
   }
 }
 
