@@ -7,7 +7,18 @@ cd "$COHORT_ROOT"
 bash scripts/setup.sh
 bash scripts/services/apps.sh start
 export COHORT_API_URL="http://127.0.0.1:${PORT:-3000}"
-node apps/orchestrator/dist/src/cli/main.js suite launch "${1:-examples/tiny-suite.yaml}" --wait
+spec="${1:-examples/tiny-suite.yaml}"
+shared="${COHORT_SHARED_DATA:-$COHORT_ROOT/../shared/data}"
+if [ ! -d "$shared" ]; then
+  # Without the benchmark files only the synthetic-corpus probes can run: drop the public tasks.
+  log "no benchmark data at $shared: the demo evaluates the synthetic probes only"
+  spec_dir="$COHORT_STATE/demo"; mkdir -p "$spec_dir"
+  node -e 'const y = require("yaml"), fs = require("fs"); const s = y.parse(fs.readFileSync(process.argv[1], "utf8"));
+    s.evals.tasks = s.evals.tasks.filter((t) => String(t.task ?? t).startsWith("synthetic_"));
+    fs.writeFileSync(process.argv[2], y.stringify(s));' "$spec" "$spec_dir/spec.yaml"
+  spec="$spec_dir/spec.yaml"
+fi
+node apps/orchestrator/dist/src/cli/main.js suite launch "$spec" --wait
 cat <<INFO
 
 Where to look:

@@ -19,4 +19,14 @@ export class Storage {
   checkpoint(runId: string, step: number): string {
     return join(this.checkpoints(runId), `step${step}`);
   }
+
+  /** Per-request results of one (checkpoint, task, shots) evaluation. */
+  evaluationRequests(runId: string, step: number, task: string, shots: number): string {
+    return join(this.root, 'runs', runId, 'evaluations', `step${step}`, `${task}-${shots}shot.requests.safetensors`);
+  }
+
+  /** The synthetic corpus's manifest (planted phenomena), when the suite's corpus is synthetic. */
+  syntheticManifest(suiteId: string): string {
+    return join(this.suiteData(suiteId), 'synthetic', 'manifest.json');
+  }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { ConfigModule } from './config/config.module';
+import { EvaluationsModule } from './evaluations/evaluations.module';
 import { HealthController } from './health/health.controller';
 import { LineageModule } from './lineage/lineage.module';
 import { SuitesModule } from './suites/suites.module';
@@ -18,6 +19,8 @@ import { TemporalModule } from './temporal/temporal.module';
       sortSchema: true,
       playground: false,
     }),
+    // Before SuitesModule: its `suites/:id/:action` route would otherwise catch `suites/:id/evaluate`.
+    EvaluationsModule,
     SuitesModule,
   ],
   controllers: [HealthController],

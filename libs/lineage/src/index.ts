@@ -3,3 +3,4 @@ export { loadMigrations, migrate, type Migration, type MigrationResult } from '.
 export { migrationsDir, repoRoot } from './paths';
 export * from './suites';
 export * from './runs';
+export * from './evaluations';

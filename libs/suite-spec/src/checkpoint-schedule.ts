@@ -38,3 +38,8 @@ export function checkpointSteps(schedule: SuiteSpec['checkpoints'], steps: numbe
   }
   return [...out].filter((s) => s <= steps).sort((a, b) => a - b);
 }
+
+/** Pythia's own checkpoint set scaled to a run of `steps` steps (what `evals.checkpoints: pythia` keeps). */
+export function pythiaReferenceSteps(steps: number): number[] {
+  return checkpointSteps({ kind: 'pythia' }, steps);
+}

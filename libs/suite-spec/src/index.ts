@@ -1,6 +1,7 @@
 export { suiteSpecSchema, modelConfigOf, type SuiteSpec, type SuiteSpecInput } from './schema';
 export {
   validateSuiteSpec,
+  validateEvalsRequest,
   parseSuiteSpec,
   specHash,
   canonicalJson,
@@ -9,4 +10,5 @@ export {
   type SpecIssue,
   type ValidateOptions,
 } from './validate';
-export { checkpointSteps } from './checkpoint-schedule';
+export { checkpointSteps, pythiaReferenceSteps } from './checkpoint-schedule';
+export { expandEvals, evalSteps, taskEntry, type EvalPlan, type EvalTask, type EvalsBlock } from './evals';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { getPreset, presetNames, validateConfig, type ModelConfig } from '@cohort/model';
+import { checkpointSteps } from './checkpoint-schedule';
+import { evalsIssues, evalsSchema } from './evals';
 
 /**
  * The suite spec: one schema shared by the CLI, REST and GraphQL. A suite is a set of GPT-NeoX
@@ -138,7 +140,7 @@ export const suiteSpecSchema = z
     lrSchedule: lrScheduleSchema,
     models: z.array(modelSchema).min(1, 'a suite needs at least one model'),
     checkpoints: checkpointScheduleSchema.default({ kind: 'pythia' }),
-    evals: z.array(identifier).default([]),
+    evals: evalsSchema,
     analyses: z.array(identifier).default([]),
     interventions: z.array(interventionSchema).default([]),
     /** Task queues: `default` for runs without their own, `data` for data preparation (CPU work). */
@@ -200,6 +202,9 @@ export const suiteSpecSchema = z
         }
       });
     }
+    evalsIssues(spec.evals, { corpusKind: spec.corpus.kind, checkpointSteps: () => checkpointSteps(spec.checkpoints, steps) }).forEach((i) =>
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['evals', ...i.path], message: i.message }),
+    );
     spec.interventions.forEach((iv, i) => {
       if (!names.includes(iv.parent)) {
         ctx.addIssue({

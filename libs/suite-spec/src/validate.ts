@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { sharedDataDir } from '@cohort/data';
+import { checkpointSteps } from './checkpoint-schedule';
+import { evalDataIssues, evalsIssues, evalsSchema, expandEvals, type EvalPlan, type EvalsIssue } from './evals';
 import { suiteSpecSchema, type SuiteSpec } from './schema';
 
 export interface SpecIssue {
@@ -52,7 +55,30 @@ function missingPaths(spec: SuiteSpec): SpecIssue[] {
   if (spec.tokenizer.kind === 'file' && !existsSync(spec.tokenizer.path)) {
     issues.push({ path: 'tokenizer.path', message: `no such file: ${spec.tokenizer.path}` });
   }
+  issues.push(...atPath(['evals'], evalDataIssues(spec.evals, sharedDataDir())));
   return issues;
+}
+
+const atPath = (prefix: (string | number)[], issues: EvalsIssue[]): SpecIssue[] =>
+  issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
+
+/**
+ * Validates a request to evaluate an existing suite on more tasks or checkpoints: an `evals`
+ * block (or task list) checked against that suite's corpus, checkpoints and the task data here.
+ */
+export function validateEvalsRequest(input: unknown, spec: SuiteSpec): EvalPlan {
+  const result = evalsSchema.safeParse(input);
+  if (!result.success) {
+    throw new InvalidSuiteSpecError(result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  }
+  const block = result.data;
+  const issues = atPath([], [
+    ...evalsIssues(block, { corpusKind: spec.corpus.kind, checkpointSteps: () => checkpointSteps(spec.checkpoints, spec.steps) }),
+    ...evalDataIssues(block, sharedDataDir()),
+  ]);
+  if (block.tasks.length === 0) issues.push({ path: 'tasks', message: 'name at least one task' });
+  if (issues.length > 0) throw new InvalidSuiteSpecError(issues);
+  return expandEvals(block);
 }
 
 /** Parses YAML or JSON text (JSON is YAML) and validates it. */

@@ -46,4 +46,15 @@ export const badSpecs: Array<[label: string, spec: unknown, path: string]> = [
   ['unknown model config field', { ...minimal, models: [{ preset: 'cpu-tiny', config: { depth: 3 } }] }, 'models[0].config'],
   ['unknown LR schedule', { ...minimal, lrSchedule: { kind: 'linear' } }, 'lrSchedule.kind'],
   ['every-K schedule with K=0', { ...minimal, checkpoints: { kind: 'every', every: 0 } }, 'checkpoints.every'],
+  ['unknown eval task', { ...minimal, evals: ['piqa', 'mmlu_astrology'] }, 'evals.tasks[1]'],
+  ['eval limit of zero', { ...minimal, evals: { tasks: ['piqa'], limit: 0 } }, 'evals.limit'],
+  ['negative task limit', { ...minimal, evals: { tasks: [{ task: 'piqa', limit: -3 }] } }, 'evals.tasks[0].limit'],
+  ['negative shots', { ...minimal, evals: { tasks: ['piqa'], shots: -1 } }, 'evals.shots'],
+  ['eval at a step with no checkpoint', { ...minimal, evals: { tasks: ['piqa'], checkpoints: { steps: [99] } } }, 'evals.checkpoints.steps[0]'],
+  ['unknown eval checkpoint selection', { ...minimal, evals: { tasks: ['piqa'], checkpoints: 'some' } }, 'evals.checkpoints'],
+  [
+    'synthetic probe without the synthetic corpus',
+    { ...minimal, corpus: { kind: 'files', paths: ['corpus.txt'] }, evals: ['synthetic_arithmetic'] },
+    'evals.tasks[0]',
+  ],
 ];

@@ -29,6 +29,20 @@ export interface PreparedData {
   variants: PreparedVariant[];
 }
 
+/** One (task, shots) pair to evaluate, with its document limit (lm-eval's --limit). */
+export interface EvalTaskRequest {
+  task: string;
+  shots: number;
+  limit?: number;
+}
+
+/** What a run evaluates as it trains: these tasks at these of its checkpoints, on this queue. */
+export interface RunEvaluationPlan {
+  steps: number[];
+  tasks: EvalTaskRequest[];
+  placement: string;
+}
+
 /** A run the suite will train, as recorded in lineage. */
 export interface RunPlan {
   runId: string;
@@ -38,6 +52,23 @@ export interface RunPlan {
   /** Interventions: the run they branch from, and the step they branch at. */
   parentRunName?: string;
   branchStep?: number;
+  evaluation?: RunEvaluationPlan;
+}
+
+/** One checkpoint to evaluate on some tasks (a `POST /suites/:id/evaluate` request, planned). */
+export interface CheckpointEvaluation {
+  runId: string;
+  step: number;
+  placement: string;
+  tasks: EvalTaskRequest[];
+}
+
+export interface EvaluationSummary {
+  runId: string;
+  step: number;
+  /** (task, shots) pairs evaluated by this call, and those found already recorded. */
+  evaluated: number;
+  skipped: number;
 }
 
 export interface SegmentResult {
@@ -59,6 +90,16 @@ export interface LineageActivities {
   /** Creates (idempotently) the suite's Run rows: models × variants, then interventions. */
   planRuns(input: { suiteId: string; data: PreparedData }): Promise<RunPlan[]>;
   markRunStatus(input: { runId: string; status: RunStatusUpdate; error?: string; workflowId?: string }): Promise<void>;
+  /** The recorded checkpoints of a suite still missing some of the tasks (re-evaluation). */
+  planEvaluations(input: { suiteId: string; evaluations: SuiteEvaluationRequest }): Promise<CheckpointEvaluation[]>;
+}
+
+/** Tasks to add to an existing suite: on which checkpoints (a spec `evals` block, validated). */
+export interface SuiteEvaluationRequest {
+  tasks: EvalTaskRequest[];
+  /** `all`, `final`, `pythia`, `{ every }` or `{ steps }`, as in the spec. */
+  checkpoints: unknown;
+  placement?: string;
 }
 
 /** Heavy activities on a compute queue (one gpu-worker process per GPU or CPU node). */
@@ -73,4 +114,10 @@ export interface ComputeActivities {
    * from the checkpoint at `fromStep`, so the result is bit-identical to an uninterrupted run.
    */
   trainSegment(input: { runId: string; fromStep: number; toStep: number }): Promise<SegmentResult>;
+  /**
+   * Evaluates a run's checkpoint on (task, shots) pairs, recording each pair's metrics in one
+   * transaction as it finishes; pairs already recorded are skipped, so a retry after a killed
+   * worker resumes at the first missing pair. A checkpoint failing its sha256 check fails here.
+   */
+  evaluateCheckpoint(input: { runId: string; step: number; tasks: EvalTaskRequest[] }): Promise<EvaluationSummary>;
 }

@@ -2,6 +2,7 @@ import type { LineageClient } from '@cohort/lineage';
 import type { ComputeActivities } from '@cohort/workflows';
 import type { Storage } from '../storage';
 import { createBatchSource } from './batch-source';
+import { evaluateCheckpointActivity } from './evaluate-checkpoint';
 import { prepareDataActivity } from './prepare-data';
 import { describeBackend, probeBackendActivity } from './probe-backend';
 import { trainSegmentActivity } from './train-segment';
@@ -15,6 +16,7 @@ export interface ComputeDeps {
 }
 
 export function createComputeActivities(deps: ComputeDeps): ComputeActivities {
+  const backend = describeBackend(deps.taskQueue).backend;
   return {
     probeBackend: probeBackendActivity(deps.db, deps.taskQueue),
     prepareData: prepareDataActivity(deps.db, deps.storage),
@@ -24,7 +26,14 @@ export function createComputeActivities(deps: ComputeDeps): ComputeActivities {
       threads: deps.threads,
       batches: createBatchSource(),
       codeVersion: deps.codeVersion,
-      backend: describeBackend(deps.taskQueue).backend,
+      backend,
+    }),
+    evaluateCheckpoint: evaluateCheckpointActivity({
+      db: deps.db,
+      storage: deps.storage,
+      threads: deps.threads,
+      codeVersion: deps.codeVersion,
+      backend,
     }),
   };
 }

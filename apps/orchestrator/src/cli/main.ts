@@ -5,6 +5,8 @@ import type { RunProgress } from '@cohort/workflows';
 import type { SuiteView } from '../suites/suite.views';
 import { ApiClient, ApiError } from './api-client';
 import { BATCH_USAGE, batchCommand } from './batch-command';
+import { EVAL_USAGE, evalCommand } from './eval-command';
+import { SUITE_EVAL_USAGE, suiteEvalCommand } from './suite-eval-command';
 
 const USAGE = `usage:
   cohort suite launch <spec.yaml> [--wait]   validate a suite spec and launch it
@@ -13,7 +15,9 @@ const USAGE = `usage:
   cohort suite progress <suite-id>           live step, loss, tokens/s and ETA of each run
   cohort suite pause|resume|cancel <suite-id>
   cohort run pause|resume|cancel <run-id>
+${SUITE_EVAL_USAGE}
 ${BATCH_USAGE}
+${EVAL_USAGE}
 environment: COHORT_API_URL (default http://127.0.0.1:3000)`;
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -48,6 +52,7 @@ async function launch(api: ApiClient, file: string, wait: boolean): Promise<void
     suite = await api.request<SuiteView>('GET', `/suites/${suite.id}`);
   }
   console.log(summarize(suite));
+  if (wait && spec.evals.tasks.length > 0) process.stdout.write(`\n${await suiteEvalCommand(api, 'evals', [suite.id, '--final'])}`);
   if (suite.status === 'failed') process.exitCode = 1;
 }
 
@@ -55,6 +60,10 @@ async function main(argv: string[]): Promise<void> {
   const api = new ApiClient(process.env.COHORT_API_URL ?? 'http://127.0.0.1:3000');
   const [group, command, arg] = argv;
   if (group === 'batch') return void process.stdout.write(await batchCommand(argv.slice(1)));
+  if (group === 'eval') return void process.stdout.write(await evalCommand(argv.slice(1)));
+  if (group === 'suite' && (command === 'evaluate' || command === 'evals') && arg) {
+    return void process.stdout.write(await suiteEvalCommand(api, command, argv.slice(2)));
+  }
   if (group === 'suite' && command === 'launch' && arg) return launch(api, arg, argv.includes('--wait'));
   if (group === 'suite' && command === 'show' && arg) {
     return console.log(summarize(await api.request<SuiteView>('GET', `/suites/${arg}`)));

@@ -1,6 +1,7 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { LineageClient } from '@cohort/lineage';
+import { expandEvals, validateSuiteSpec } from '@cohort/suite-spec';
 import {
   cancelSignal,
   pauseSignal,
@@ -16,6 +17,7 @@ import { requireUuid } from '../common/ids';
 import { callDependency, unavailable, withTimeout } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
 import { TemporalClientService } from '../temporal/temporal-client.service';
+import { runEvaluation } from '../temporal/run-planner';
 
 const TERMINAL: string[] = ['completed', 'failed', 'cancelled'];
 
@@ -62,7 +64,7 @@ export class SuiteControlService {
     requireUuid('run', runId);
     const timeout = this.timeout;
     const parent = await callDependency('postgres', timeout, () =>
-      this.db.run.findUnique({ where: { id: runId }, include: { checkpoints: { orderBy: { step: 'desc' }, take: 1 } } }),
+      this.db.run.findUnique({ where: { id: runId }, include: { suite: true, checkpoints: { orderBy: { step: 'desc' }, take: 1 } } }),
     );
     if (!parent) throw new NotFoundException(`run ${runId} not found`);
     if (!['cancelled', 'failed'].includes(parent.status)) {
@@ -102,6 +104,9 @@ export class SuiteControlService {
       startCheckpointed: true,
       heartbeatTimeoutSeconds: this.config.COHORT_HEARTBEAT_TIMEOUT_S,
     };
+    const spec = validateSuiteSpec(parent.suite.spec);
+    const evaluation = runEvaluation(expandEvals(spec.evals), run, spec.steps);
+    if (evaluation) input.evaluation = evaluation; // the suite's evals cover the resumed run too
     const workflowId = trainRunWorkflowId(parent.suiteId, name);
     try {
       await this.temporal.startWorkflow('TrainRunWorkflow', workflowId, input);

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Prisma } from '@prisma/client';
 import { ensureRun, setRunStatus, setSuiteStatus, type LineageClient } from '@cohort/lineage';
-import { canonicalJson, validateSuiteSpec } from '@cohort/suite-spec';
+import { canonicalJson, expandEvals, validateSuiteSpec } from '@cohort/suite-spec';
 import type { LineageActivities, RunPlan } from '@cohort/workflows';
-import { parameterCount, planSuiteRuns } from './run-planner';
+import { planMissingEvaluations } from './evaluation-planner';
+import { parameterCount, planSuiteRuns, runEvaluation } from './run-planner';
 
 const toJson = (value: object): Prisma.InputJsonObject => JSON.parse(JSON.stringify(value));
 
@@ -19,7 +20,9 @@ export function createLineageActivities(db: LineageClient): LineageActivities {
 
     async planRuns({ suiteId, data }) {
       const suite = await db.suite.findUniqueOrThrow({ where: { id: suiteId } });
-      const planned = planSuiteRuns(validateSuiteSpec(suite.spec), data);
+      const spec = validateSuiteSpec(suite.spec);
+      const planned = planSuiteRuns(spec, data);
+      const evals = expandEvals(spec.evals);
       const ids = new Map<string, string>();
       const plans: RunPlan[] = [];
       for (const p of planned) {
@@ -51,15 +54,21 @@ export function createLineageActivities(db: LineageClient): LineageActivities {
           transform: p.transform,
         });
         ids.set(p.name, run.id);
+        const evaluation = runEvaluation(evals, p, spec.steps);
         plans.push({
           runId: run.id,
           name: p.name,
           placement: p.placement,
           checkpointSteps: p.checkpointSteps,
           ...(p.parentName ? { parentRunName: p.parentName, branchStep: p.branchStep } : {}),
+          ...(evaluation ? { evaluation } : {}),
         });
       }
       return plans;
+    },
+
+    planEvaluations({ suiteId, evaluations }) {
+      return planMissingEvaluations(db, suiteId, evaluations);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { getPreset, type LrSchedule, type ModelConfig, type OptimizerConfig } from '@cohort/model';
-import { checkpointSteps, modelConfigOf, type SuiteSpec } from '@cohort/suite-spec';
-import type { PreparedData, PreparedVariant } from '@cohort/workflows';
+import { checkpointSteps, evalSteps, modelConfigOf, pythiaReferenceSteps, type EvalPlan, type SuiteSpec } from '@cohort/suite-spec';
+import type { PreparedData, PreparedVariant, RunEvaluationPlan } from '@cohort/workflows';
 
 /** Everything a training segment needs besides the model config (stored as Run.training). */
 export interface RunTraining {
@@ -110,4 +110,21 @@ export function planSuiteRuns(spec: SuiteSpec, { variants, vocabSize }: Prepared
       }));
   });
   return [...base, ...branches];
+}
+
+/**
+ * What a run evaluates while it trains: the plan's tasks at the plan's checkpoints, on the plan's
+ * queue or else the run's own. None when the plan has no tasks.
+ */
+export function runEvaluation(
+  plan: EvalPlan,
+  run: { checkpointSteps: number[]; placement: string },
+  trainingSteps: number,
+): RunEvaluationPlan | undefined {
+  if (plan.tasks.length === 0) return undefined;
+  return {
+    steps: evalSteps(plan, run.checkpointSteps, pythiaReferenceSteps(trainingSteps)),
+    tasks: plan.tasks,
+    placement: plan.placement ?? run.placement,
+  };
 }

@@ -15,7 +15,7 @@ export class TemporalClientService implements OnModuleDestroy {
   }
 
   /** Starts a workflow on the orchestration queue, failing within the dependency timeout. */
-  async startWorkflow(type: 'SuiteWorkflow' | 'TrainRunWorkflow', workflowId: string, input: object): Promise<void> {
+  async startWorkflow(type: 'SuiteWorkflow' | 'TrainRunWorkflow' | 'EvaluateSuiteWorkflow', workflowId: string, input: object): Promise<void> {
     await withTimeout(
       this.client.workflow.start(type, {
         workflowId,

@@ -123,6 +123,7 @@ export async function SuiteWorkflow(input: SuiteWorkflowInput): Promise<SuiteWor
             // A branch starts from its parent's checkpoint; a fresh run must write step 0 first.
             startCheckpointed: plan.parentRunName !== undefined,
             heartbeatTimeoutSeconds: input.heartbeatTimeoutSeconds,
+            evaluation: plan.evaluation,
           },
         ],
       });

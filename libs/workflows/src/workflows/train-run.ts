@@ -1,5 +1,6 @@
 import {
   ActivityCancellationType,
+  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
@@ -8,7 +9,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ComputeActivities, LineageActivities } from '../activities';
+import type { ComputeActivities, LineageActivities, RunEvaluationPlan } from '../activities';
+import { evaluationActivity } from './evaluate';
 import { failureMessage } from './failure-message';
 import { cancelSignal, pauseSignal, resumeSignal, runProgressQuery, type RunProgress } from '../signals';
 
@@ -25,6 +27,8 @@ export interface TrainRunInput {
   heartbeatTimeoutSeconds: number;
   /** Carried across continue-as-new so a pause is not lost. */
   paused?: boolean;
+  /** Tasks evaluated at some of the checkpoints this run writes, as each is written. */
+  evaluation?: RunEvaluationPlan;
 }
 
 export interface TrainRunResult {
@@ -83,6 +87,8 @@ export async function TrainRunWorkflow(input: TrainRunInput): Promise<TrainRunRe
     segment?.cancel();
   });
 
+  const evaluations = new CheckpointEvaluations(input);
+
   await lineage.markRunStatus({ runId: input.runId, status: 'running', workflowId: workflowInfo().workflowId });
   const targets = input.checkpointSteps.filter((s) =>
     input.startCheckpointed ? s > input.startStep : s >= input.startStep,
@@ -104,6 +110,7 @@ export async function TrainRunWorkflow(input: TrainRunInput): Promise<TrainRunRe
       progress.tokensPerSecond = result.tokensPerSecond ?? progress.tokensPerSecond;
       const stepsRun = target - from;
       progress.etaSeconds = stepsRun > 0 ? Math.round((result.seconds / stepsRun) * (totalSteps - target)) : progress.etaSeconds;
+      evaluations.start(target);
     } catch (err) {
       if (isCancellation(err) && state() === 'cancelling') break;
       await lineage.markRunStatus({ runId: input.runId, status: 'failed', error: failureMessage(err) });
@@ -111,13 +118,50 @@ export async function TrainRunWorkflow(input: TrainRunInput): Promise<TrainRunRe
     }
     done += 1;
     if (target < totalSteps && (done >= SEGMENTS_PER_EXECUTION || workflowInfo().continueAsNewSuggested)) {
+      await finishEvaluations();
       const paused = state() === 'paused';
       await continueAsNew<typeof TrainRunWorkflow>({ ...input, startStep: target, startCheckpointed: true, paused });
     }
   }
 
+  // A run is done when the evaluations of its checkpoints are (they ran beside its training).
+  await finishEvaluations();
   const final = state() === 'cancelling' ? 'cancelled' : 'completed';
   progress.state = final;
   await lineage.markRunStatus({ runId: input.runId, status: final });
   return { runId: input.runId, state: final, step: progress.step };
+
+  async function finishEvaluations(): Promise<void> {
+    const failure = await evaluations.settle();
+    if (!failure) return;
+    await lineage.markRunStatus({ runId: input.runId, status: 'failed', error: failure });
+    throw ApplicationFailure.nonRetryable(`run ${input.runId}: ${failure}`, 'EvaluationFailed');
+  }
+}
+
+/**
+ * The evaluations a run starts as its checkpoints are written: each runs on the eval queue while
+ * training goes on; `settle` waits for all of them and says what failed, if anything.
+ */
+class CheckpointEvaluations {
+  private readonly pending: Promise<string | null>[] = [];
+
+  constructor(private readonly input: TrainRunInput) {}
+
+  start(step: number): void {
+    const plan = this.input.evaluation;
+    if (!plan || !plan.steps.includes(step)) return;
+    const evaluate = evaluationActivity(plan.placement, this.input.heartbeatTimeoutSeconds);
+    this.pending.push(
+      evaluate({ runId: this.input.runId, step, tasks: plan.tasks }).then(
+        () => null,
+        (err) => `evaluation of step ${step} failed: ${failureMessage(err)}`,
+      ),
+    );
+  }
+
+  async settle(): Promise<string | null> {
+    const failures = (await Promise.all(this.pending.splice(0))).filter((f): f is string => f !== null);
+    return failures.length ? failures.join('; ') : null;
+  }
 }

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { EvaluationRequestView, EvaluationView } from './evaluation.views';
+import { EvaluationsService, type EvaluationQuery } from './evaluations.service';
+
+const filters = ['task', 'metric', 'shots', 'step', 'run'] as const;
+const FilterQueries = () => (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
+  for (const name of filters) ApiQuery({ name, required: false })(target, key, descriptor);
+};
+
+@ApiTags('evaluations')
+@Controller()
+export class EvaluationsController {
+  constructor(private readonly evaluations: EvaluationsService) {}
+
+  @Get('suites/:id/evaluations')
+  @FilterQueries()
+  @ApiOkResponse({ type: [EvaluationView], description: 'one tidy table: run, model, variant, step, tokens, task, metric, shots, value, stderr' })
+  suite(@Param('id') id: string, @Query() query: EvaluationQuery): Promise<EvaluationView[]> {
+    return this.evaluations.forSuite(id, query);
+  }
+
+  @Get('runs/:id/evaluations')
+  @FilterQueries()
+  @ApiOkResponse({ type: [EvaluationView] })
+  run(@Param('id') id: string, @Query() query: EvaluationQuery): Promise<EvaluationView[]> {
+    return this.evaluations.forRun(id, query);
+  }
+
+  @Post('suites/:id/evaluate')
+  @HttpCode(202)
+  @ApiBody({ description: 'an `evals` block of the suite spec: tasks, shots, limit, checkpoints, placement', schema: { type: 'object' } })
+  @ApiAcceptedResponse({ type: EvaluationRequestView })
+  @ApiBadRequestResponse({ description: 'invalid request: `issues` lists each bad field path and why' })
+  evaluate(@Param('id') id: string, @Body() body: unknown): Promise<EvaluationRequestView> {
+    return this.evaluations.evaluate(id, body);
+  }
+}

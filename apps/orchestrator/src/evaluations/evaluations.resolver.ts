@@ -1,0 +1,60 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { GraphQLError } from 'graphql';
+import { parse as parseYaml } from 'yaml';
+import { BadRequestException } from '@nestjs/common';
+import { CheckpointView, RunView } from '../suites/suite.views';
+import { EvaluationRequestView, EvaluationView } from './evaluation.views';
+import { EvaluationsService } from './evaluations.service';
+
+@Resolver(() => EvaluationView)
+export class EvaluationsResolver {
+  constructor(private readonly service: EvaluationsService) {}
+
+  @Query(() => [EvaluationView], { description: "A suite's evaluations as one tidy table, optionally filtered" })
+  suiteEvaluations(
+    @Args('suiteId', { type: () => ID }) suiteId: string,
+    @Args('task', { nullable: true }) task?: string,
+    @Args('metric', { nullable: true }) metric?: string,
+    @Args('shots', { type: () => Int, nullable: true }) shots?: number,
+    @Args('run', { nullable: true }) run?: string,
+  ): Promise<EvaluationView[]> {
+    return this.service.forSuite(suiteId, { task, metric, shots, run });
+  }
+
+  @Mutation(() => EvaluationRequestView, { description: 'Evaluate a suite on more tasks or checkpoints (an evals block, YAML or JSON)' })
+  async evaluateSuite(@Args('id', { type: () => ID }) id: string, @Args('request') text: string): Promise<EvaluationRequestView> {
+    let body: unknown;
+    try {
+      body = parseYaml(text);
+    } catch (err) {
+      throw new GraphQLError(`request is not valid YAML/JSON: ${(err as Error).message}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    try {
+      return await this.service.evaluate(id, body);
+    } catch (err) {
+      if (!(err instanceof BadRequestException)) throw err;
+      const response = err.getResponse() as { issues?: unknown };
+      throw new GraphQLError('invalid evaluation request', { extensions: { code: 'BAD_USER_INPUT', issues: response.issues } });
+    }
+  }
+}
+
+@Resolver(() => RunView)
+export class RunEvaluationsResolver {
+  constructor(private readonly service: EvaluationsService) {}
+
+  @ResolveField(() => [EvaluationView])
+  evaluations(@Parent() run: RunView): Promise<EvaluationView[]> {
+    return this.service.forRun(run.id, {});
+  }
+}
+
+@Resolver(() => CheckpointView)
+export class CheckpointEvaluationsResolver {
+  constructor(private readonly service: EvaluationsService) {}
+
+  @ResolveField(() => [EvaluationView])
+  evaluations(@Parent() checkpoint: CheckpointView): Promise<EvaluationView[]> {
+    return this.service.forCheckpoint(checkpoint.id);
+  }
+}

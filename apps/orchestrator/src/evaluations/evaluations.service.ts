@@ -1,0 +1,107 @@
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { listEvaluations, type EvaluationFilter, type LineageClient } from '@cohort/lineage';
+import { InvalidSuiteSpecError, validateEvalsRequest, validateSuiteSpec, type EvalPlan } from '@cohort/suite-spec';
+import { evaluateSuiteWorkflowId, type EvaluateSuiteInput } from '@cohort/workflows';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { requireUuid } from '../common/ids';
+import { callDependency, unavailable } from '../common/dependency';
+import { LINEAGE } from '../lineage/lineage.module';
+import { TemporalClientService } from '../temporal/temporal-client.service';
+import { toEvaluationView, type EvaluationRequestView, type EvaluationView } from './evaluation.views';
+
+/** Filters of the evaluation table, as query strings arrive (REST) or typed (GraphQL). */
+export interface EvaluationQuery {
+  task?: string;
+  metric?: string;
+  shots?: string | number;
+  step?: string | number;
+  run?: string;
+}
+
+/** Checkpoints evaluated at once by a re-evaluation request. */
+const EVALUATE_CONCURRENCY = 2;
+
+@Injectable()
+export class EvaluationsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LINEAGE) private readonly db: LineageClient,
+    private readonly temporal: TemporalClientService,
+  ) {}
+
+  async forSuite(suiteId: string, query: EvaluationQuery): Promise<EvaluationView[]> {
+    requireUuid('suite', suiteId);
+    await this.requireSuite(suiteId);
+    return this.list({ ...this.filter(query), suiteId });
+  }
+
+  async forRun(runId: string, query: EvaluationQuery): Promise<EvaluationView[]> {
+    requireUuid('run', runId);
+    const run = await callDependency('postgres', this.timeout, () => this.db.run.findUnique({ where: { id: runId }, select: { id: true } }));
+    if (!run) throw new NotFoundException(`run ${runId} not found`);
+    return this.list({ ...this.filter(query), runId });
+  }
+
+  forCheckpoint(checkpointId: string): Promise<EvaluationView[]> {
+    return this.list({ checkpointId });
+  }
+
+  /**
+   * Evaluates a suite's recorded checkpoints on more tasks (or more checkpoints) without
+   * retraining: validates the request as an `evals` block against the suite, then starts an
+   * EvaluateSuiteWorkflow that adds only the missing rows.
+   */
+  async evaluate(suiteId: string, body: unknown): Promise<EvaluationRequestView> {
+    requireUuid('suite', suiteId);
+    const suite = await this.requireSuite(suiteId);
+    let plan: EvalPlan;
+    try {
+      plan = validateEvalsRequest(body, validateSuiteSpec(suite.spec));
+    } catch (err) {
+      if (!(err instanceof InvalidSuiteSpecError)) throw err;
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'invalid evaluation request', issues: err.issues });
+    }
+    if (suite.status === 'pending') throw new ConflictException(`suite ${suiteId} has not started yet`);
+    const workflowId = evaluateSuiteWorkflowId(suiteId, randomUUID());
+    const input: EvaluateSuiteInput = {
+      suiteId,
+      orchestrationQueue: this.config.COHORT_ORCHESTRATION_QUEUE,
+      request: plan,
+      maxConcurrent: EVALUATE_CONCURRENCY,
+      heartbeatTimeoutSeconds: this.config.COHORT_HEARTBEAT_TIMEOUT_S,
+    };
+    try {
+      await this.temporal.startWorkflow('EvaluateSuiteWorkflow', workflowId, input);
+    } catch (err) {
+      throw unavailable('temporal', err as Error);
+    }
+    return { workflowId, tasks: plan.tasks.map((t) => `${t.task}@${t.shots}`) };
+  }
+
+  private async list(filter: EvaluationFilter): Promise<EvaluationView[]> {
+    const rows = await callDependency('postgres', this.timeout, () => listEvaluations(this.db, filter));
+    return rows.map(toEvaluationView);
+  }
+
+  private async requireSuite(suiteId: string) {
+    const suite = await callDependency('postgres', this.timeout, () => this.db.suite.findUnique({ where: { id: suiteId } }));
+    if (!suite) throw new NotFoundException(`suite ${suiteId} not found`);
+    return suite;
+  }
+
+  private filter(q: EvaluationQuery): EvaluationFilter {
+    return { task: q.task, metric: q.metric, shots: integer('shots', q.shots), step: integer('step', q.step), runName: q.run };
+  }
+
+  private get timeout(): number {
+    return this.config.COHORT_DEPENDENCY_TIMEOUT_MS;
+  }
+}
+
+function integer(name: string, v: string | number | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new BadRequestException(`${name} must be a non-negative integer, got "${v}"`);
+  return n;
+}
