@@ -130,6 +130,28 @@ describe('evaluation of a suite', { skip: shared ? false : 'needs ../shared/data
     assert.ok(run.checkpoints.every((c: any) => c.evaluations.length > 0));
   });
 
+  test('a trained model beats chance on the planted phenomena; its untrained checkpoint does not', async () => {
+    const body = {
+      ...spec(`evals-learns-${Date.now()}`, { tasks: ['synthetic_pronoun', 'synthetic_repeated'] }),
+      corpus: { kind: 'synthetic', documents: 1500, pronouns: { sentences: 3000, stereotypeRatio: 0.9 } },
+      tokenizer: { kind: 'train', vocabSize: 2048 },
+      steps: 400,
+      models: [{ name: 'm', preset: 'cpu-small' }],
+      checkpoints: { kind: 'list', steps: [0, 400] },
+    };
+    const id = await launch(body);
+    const suite = await finished(id);
+    assert.equal(suite.status, 'completed', suite.error);
+    const table = await evaluationTable(id);
+    const value = (step: number, task: string, metric: string) => table.get(`m-standard|${step}|${task}|${metric}|0`)!.value;
+    // P(stereotyped pronoun) over the planted sentences: 0.5 is no preference, 0.9 what was planted.
+    assert.ok(Math.abs(value(0, 'synthetic_pronoun', 'prob_stereotyped') - 0.5) < 0.05);
+    assert.ok(value(400, 'synthetic_pronoun', 'prob_stereotyped') > 0.7, `prob_stereotyped ${value(400, 'synthetic_pronoun', 'prob_stereotyped')}`);
+    // Sequences planted 16 times are recited exactly; untrained, none is.
+    assert.equal(value(0, 'synthetic_repeated', 'acc_rep16'), 0);
+    assert.ok(value(400, 'synthetic_repeated', 'acc_rep16') > 0.4, `acc_rep16 ${value(400, 'synthetic_repeated', 'acc_rep16')}`);
+  });
+
   test('a worker SIGKILLed mid-evaluation: the suite completes with the same rows and values', async () => {
     const killed = await launch(spec(`evals-killed-${Date.now()}`, evals));
     await eventually('an evaluation to be under way', async () => ((await evaluationUnderWay(killed))?.scored ?? 0) > 0 ? true : undefined, 180_000);

@@ -55,11 +55,12 @@ export function finalTable(rows: EvaluationView[]): string {
   const runs = [...lastStep.keys()].sort();
   const keys = [...new Set(final.map((r) => `${r.task}|${r.metric}|${r.shots}`))].sort();
   const value = new Map(final.map((r) => [`${r.task}|${r.metric}|${r.shots}|${r.run}`, r.value]));
+  const show = (v: number | undefined) => (v === undefined ? '-' : Math.abs(v) >= 1e5 ? v.toExponential(3) : v.toFixed(4));
   const label = (k: string) => { const [task, metric, shots] = k.split('|'); return `${task} ${metric}${shots === '0' ? '' : ` (${shots}-shot)`}`; };
   const first = Math.max(6, ...keys.map((k) => label(k).length));
   const width = runs.map((r) => Math.max(8, r.length));
   const header = ['metric'.padEnd(first), ...runs.map((r, i) => r.padStart(width[i]))].join('  ');
-  const lines = keys.map((k) => [label(k).padEnd(first), ...runs.map((r, i) => (value.get(`${k}|${r}`)?.toFixed(4) ?? '-').padStart(width[i]))].join('  '));
+  const lines = keys.map((k) => [label(k).padEnd(first), ...runs.map((r, i) => show(value.get(`${k}|${r}`)).padStart(width[i]))].join('  '));
   const steps = runs.map((r) => `${r}@${lastStep.get(r)}`).join(', ');
   return [`final checkpoints: ${steps}`, header, ...lines].join('\n') + '\n';
 }
