@@ -152,7 +152,9 @@ export const suiteSpecSchema = z
   })
   .strict()
   .superRefine((spec, ctx) => {
-    if ((spec.steps === undefined) === (spec.tokens === undefined)) {
+    // A validated spec carries both (steps derived from tokens) and must validate again unchanged.
+    const derived = spec.tokens !== undefined && spec.steps === totalSteps({ ...spec, steps: undefined });
+    if ((spec.steps === undefined) === (spec.tokens === undefined) && !derived) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['steps'], message: 'give exactly one of steps or tokens' });
       return;
     }

@@ -58,3 +58,11 @@ test('files the spec names must exist when asked to check', () => {
 test('unparseable YAML is a spec error, not a crash', () => {
   assert.throws(() => parseSuiteSpec('name: [unclosed'), InvalidSuiteSpecError);
 });
+
+test('a validated spec validates again to itself (the stored spec is re-read by workflows)', () => {
+  for (const input of [minimal, { ...minimal, steps: undefined, tokens: 10_000 }]) {
+    const once = validateSuiteSpec(input);
+    assert.deepEqual(validateSuiteSpec(JSON.parse(JSON.stringify(once))), once);
+  }
+  assert.equal(validateSuiteSpec({ ...minimal, steps: undefined, tokens: 10_000 }).steps, 10);
+});
