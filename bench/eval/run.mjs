@@ -14,18 +14,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rerunWithoutPinnedBlas } from '../lib/unpinned-blas.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-// As bench/train-cpu: OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE from the environment pin OpenBLAS's
-// slower AVX2 kernels, in the engine and in torch's BLAS alike; re-run without them.
-const PINNED = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'].filter((k) => k in process.env);
-if (PINNED.length && !process.env.COHORT_BENCH_REEXEC) {
-  const env = { ...process.env, COHORT_BENCH_REEXEC: PINNED.join(',') };
-  for (const k of PINNED) delete env[k];
-  const r = spawnSync(process.execPath, process.argv.slice(1), { env, stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+rerunWithoutPinnedBlas();
 
 const root = join(here, '..', '..');
 const require = createRequire(import.meta.url);

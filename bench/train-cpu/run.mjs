@@ -9,19 +9,11 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rerunWithoutPinnedBlas } from '../lib/unpinned-blas.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-// OpenBLAS picks its kernel when it loads: the environment's OPENBLAS_CORETYPE=Haswell (and
-// OPENBLAS_L2_SIZE) would pin the AVX2 kernels at half speed, so the benchmark re-runs itself
-// without them. (Tests never touch these variables.)
-const PINNED = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'].filter((k) => k in process.env);
-if (PINNED.length && !process.env.COHORT_BENCH_REEXEC) {
-  const env = { ...process.env, COHORT_BENCH_REEXEC: PINNED.join(',') };
-  for (const k of PINNED) delete env[k];
-  const r = spawnSync(process.execPath, process.argv.slice(1), { env, stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+rerunWithoutPinnedBlas();
 
 const root = join(here, '..', '..');
 const m = createRequire(import.meta.url)(join(root, 'libs', 'model'));

@@ -33,23 +33,6 @@ const spec = (name: string, evals: object) => ({
   placement: { default: stack.computeQueue, data: stack.computeQueue },
 });
 
-async function launch(body: object): Promise<string> {
-  const res = await stack.request('POST', '/suites', body);
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body.id;
-}
-
-async function finished(id: string): Promise<any> {
-  return eventually(
-    `suite ${id} to finish`,
-    async () => {
-      const { status, body } = await stack.request('GET', `/suites/${id}`).catch(() => ({ status: 0, body: {} }));
-      return status === 200 && ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
-    },
-    300_000,
-  );
-}
-
 /** Evaluation rows of a suite keyed by (run, step, task, metric, shots), with their values. */
 async function evaluationTable(suiteId: string): Promise<Map<string, { value: number; stderr: number | null; id: string }>> {
   const { status, body } = await stack.request('GET', `/suites/${suiteId}/evaluations`);
@@ -92,8 +75,8 @@ describe('evaluation of a suite', { skip: shared ? false : 'needs ../shared/data
   let clean: string;
 
   test('every checkpoint gets every expected row, recorded with its lineage', async () => {
-    clean = await launch(spec(`evals-clean-${Date.now()}`, evals));
-    const suite = await finished(clean);
+    clean = await stack.launch(spec(`evals-clean-${Date.now()}`, evals));
+    const suite = await stack.finished(clean);
     assert.equal(suite.status, 'completed', suite.error);
     const rows = await db.evaluation.findMany({ where: { checkpoint: { run: { suiteId: clean } } }, include: { checkpoint: true } });
     const tasks = [...PROBES, 'piqa', 'lambada_openai'];
@@ -139,8 +122,8 @@ describe('evaluation of a suite', { skip: shared ? false : 'needs ../shared/data
       models: [{ name: 'm', preset: 'cpu-small' }],
       checkpoints: { kind: 'list', steps: [0, 400] },
     };
-    const id = await launch(body);
-    const suite = await finished(id);
+    const id = await stack.launch(body);
+    const suite = await stack.finished(id);
     assert.equal(suite.status, 'completed', suite.error);
     const table = await evaluationTable(id);
     const value = (step: number, task: string, metric: string) => table.get(`m-standard|${step}|${task}|${metric}|0`)!.value;
@@ -153,12 +136,12 @@ describe('evaluation of a suite', { skip: shared ? false : 'needs ../shared/data
   });
 
   test('a worker SIGKILLed mid-evaluation: the suite completes with the same rows and values', async () => {
-    const killed = await launch(spec(`evals-killed-${Date.now()}`, evals));
+    const killed = await stack.launch(spec(`evals-killed-${Date.now()}`, evals));
     await eventually('an evaluation to be under way', async () => ((await evaluationUnderWay(killed))?.scored ?? 0) > 0 ? true : undefined, 180_000);
     const [victim] = stack.workers.splice(0, 1);
     victim.child.kill('SIGKILL');
     await stack.startWorker();
-    const suite = await finished(killed);
+    const suite = await stack.finished(killed);
     assert.equal(suite.status, 'completed', suite.error);
     const [a, b] = [await evaluationTable(clean), await evaluationTable(killed)];
     assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort(), 'same rows');

@@ -31,23 +31,6 @@ const spec = (name: string, steps: number, checkpoints: object) => ({
   placement: { default: stack.computeQueue, data: stack.computeQueue },
 });
 
-async function launch(body: object): Promise<string> {
-  const res = await stack.request('POST', '/suites', body);
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body.id;
-}
-
-async function finished(id: string): Promise<any> {
-  return eventually(
-    `suite ${id} to finish`,
-    async () => {
-      const { status, body } = await stack.request('GET', `/suites/${id}`).catch(() => ({ status: 0, body: {} }));
-      return status === 200 && ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
-    },
-    240_000,
-  );
-}
-
 /** The step the running segment of a run has heartbeated, read from Temporal itself. */
 async function heartbeatStep(suiteId: string, runName: string): Promise<number> {
   try {
@@ -76,17 +59,17 @@ after(async () => {
 describe('durability', () => {
   test('a gpu-worker SIGKILLed mid-segment is replaced and the run ends bit-identical', async () => {
     const body = (name: string) => spec(name, 32, { kind: 'list', steps: [32] }); // one ~12 s segment
-    const interrupted = await launch(body(`killed-${Date.now()}`));
+    const interrupted = await stack.launch(body(`killed-${Date.now()}`));
     await eventually('the segment to be under way', async () =>
       (await heartbeatStep(interrupted, 'm-standard')) >= 2 ? true : undefined,
     90_000);
     const [victim] = stack.workers;
     victim.child.kill('SIGKILL');
     await stack.startWorker();
-    const afterKill = await finished(interrupted);
+    const afterKill = await stack.finished(interrupted);
     assert.equal(afterKill.status, 'completed', afterKill.error);
 
-    const clean = await finished(await launch(body(`clean-${Date.now()}`)));
+    const clean = await stack.finished(await stack.launch(body(`clean-${Date.now()}`)));
     assert.equal(clean.status, 'completed', clean.error);
     assert.equal(finalWeights(afterKill).step, 32);
     assert.equal(finalWeights(afterKill).sha256, finalWeights(clean).sha256, 'weights differ after the kill');
@@ -98,13 +81,13 @@ describe('durability', () => {
       t.skip('needs the embedded PostgreSQL cluster');
       return;
     }
-    const id = await launch(spec(`pg-restart-${Date.now()}`, 16, { kind: 'every', every: 4 }));
+    const id = await stack.launch(spec(`pg-restart-${Date.now()}`, 16, { kind: 'every', every: 4 }));
     await eventually('the first segment to be under way', async () =>
       (await heartbeatStep(id, 'm-standard')) >= 1 ? true : undefined,
     90_000);
     const version = readdirSync('/usr/lib/postgresql').sort().at(-1) as string;
     execFileSync('pg_ctlcluster', [version, 'main', 'restart'], { stdio: 'ignore' });
-    const suite = await finished(id);
+    const suite = await stack.finished(id);
     assert.equal(suite.status, 'completed', suite.error);
     const run = await db.run.findFirstOrThrow({ where: { suiteId: id }, include: { checkpoints: true, metrics: true } });
     assert.deepEqual(run.checkpoints.map((c) => c.step).sort((a, b) => a - b), [0, 4, 8, 12, 16]);
@@ -114,7 +97,7 @@ describe('durability', () => {
 
 describe('pause, resume, cancel', () => {
   test('pause holds a run at a checkpoint; resume finishes it', async () => {
-    const id = await launch(spec(`pause-${Date.now()}`, 12, { kind: 'every', every: 3 }));
+    const id = await stack.launch(spec(`pause-${Date.now()}`, 12, { kind: 'every', every: 3 }));
     await eventually('training to start', async () => ((await heartbeatStep(id, 'm-standard')) >= 0 ? true : undefined), 90_000);
     assert.equal((await stack.request('POST', `/suites/${id}/pause`)).status, 202);
     const held = await eventually('the run to pause', async () => {
@@ -128,13 +111,13 @@ describe('pause, resume, cancel', () => {
     assert.deepEqual(progress.body.map((p: any) => [p.state, p.step]), [['paused', step]]);
 
     assert.equal((await stack.request('POST', `/suites/${id}/resume`)).status, 202);
-    const done = await finished(id);
+    const done = await stack.finished(id);
     assert.equal(done.status, 'completed');
     assert.deepEqual(done.runs[0].checkpoints.map((c: any) => c.step), [0, 3, 6, 9, 12]);
   });
 
   test('cancel stops a run between steps and keeps every checkpoint it wrote', async () => {
-    const id = await launch(spec(`cancel-${Date.now()}`, 40, { kind: 'every', every: 4 }));
+    const id = await stack.launch(spec(`cancel-${Date.now()}`, 40, { kind: 'every', every: 4 }));
     await eventually('a checkpoint after step 0', async () => {
       const { body } = await stack.request('GET', `/suites/${id}`);
       return body.runs?.[0]?.checkpoints.some((c: any) => c.step >= 4) ? true : undefined;
@@ -145,7 +128,7 @@ describe('pause, resume, cancel', () => {
       variables: { id },
     });
     assert.deepEqual(gql.body, { data: { controlSuite: true } });
-    const suite = await finished(id);
+    const suite = await stack.finished(id);
     assert.equal(suite.status, 'cancelled');
     const run = suite.runs[0];
     assert.equal(run.status, 'cancelled');
@@ -171,13 +154,13 @@ describe('pause, resume, cancel', () => {
   });
 
   test('a damaged checkpoint fails the run that would start from it, with the reason, and nothing is overwritten', async () => {
-    const id = await launch(spec(`corrupt-${Date.now()}`, 40, { kind: 'every', every: 4 }));
+    const id = await stack.launch(spec(`corrupt-${Date.now()}`, 40, { kind: 'every', every: 4 }));
     await eventually('a checkpoint after step 0', async () => {
       const { body } = await stack.request('GET', `/suites/${id}`);
       return body.runs?.[0]?.checkpoints.some((c: any) => c.step >= 4) ? true : undefined;
     }, 120_000);
     await stack.request('POST', `/suites/${id}/cancel`);
-    const suite = await finished(id);
+    const suite = await stack.finished(id);
     const last = suite.runs[0].checkpoints.at(-1);
     const weights = join(new URL(last.uri).pathname, 'model.safetensors');
     const bytes = readFileSync(weights);

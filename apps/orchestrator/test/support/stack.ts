@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startProcess, temporalAddress, testDatabaseUrl, type RunningProcess } from './processes';
+import assert from 'node:assert/strict';
+import { eventually, freePort, startProcess, temporalAddress, testDatabaseUrl, type RunningProcess } from './processes';
 
 /**
  * A private Cohort deployment for one test file: an orchestrator and gpu-workers on task queues
@@ -65,6 +66,25 @@ export class TestStack {
       await connection.close();
     }
     rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** Launches a suite through REST (it must be accepted) and returns its id. */
+  async launch(spec: object): Promise<string> {
+    const res = await this.request('POST', '/suites', spec);
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body.id;
+  }
+
+  /** The suite once it is completed, failed or cancelled. */
+  finished(id: string, timeoutMs = 300_000): Promise<any> {
+    return eventually(
+      `suite ${id} to finish`,
+      async () => {
+        const { status, body } = await this.request('GET', `/suites/${id}`).catch(() => ({ status: 0, body: {} }));
+        return status === 200 && ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
