@@ -88,25 +88,45 @@ async function tokenize(request: TextRequest, opts: EvaluateOptions): Promise<To
   return [truncateRequest(await encodePair(tokenizer, request.context, request.continuation), scorer.maxLength)];
 }
 
-export async function evaluateTask(name: string, opts: EvaluateOptions): Promise<TaskResult> {
-  const shots = opts.shots ?? 0;
-  const problem = checkEvalRequest(name, shots, opts.limit, opts.data);
+/** A task's scored documents, each with its text requests (few-shot prefix included), in order. */
+export interface TaskPrompts {
+  task: TaskDefinition<unknown>;
+  /** Every document of the split (metrics may depend on the whole set), and the scored ones. */
+  allDocs: unknown[];
+  docs: unknown[];
+  /** The task's data files and the few-shot split's, for the data hash. */
+  files: string[];
+  requests: TextRequest[][];
+}
+
+/**
+ * The prompts `evaluateTask` scores, before tokenization: lm-eval's documents, few-shot pool and
+ * sampler, drawn in document order. Throws the `checkEvalRequest` sentence for a bad request.
+ */
+export function taskPrompts(name: string, data: TaskDataSource, shots: number, limit?: number, fewshotSeed = DEFAULT_FEWSHOT_SEED): TaskPrompts {
+  const problem = checkEvalRequest(name, shots, limit, data);
   if (problem) throw new Error(problem);
   const task = getTask(name)!;
-  const files = task.files(opts.data) as string[];
+  const files = task.files(data) as string[];
   const allDocs = task.load(files);
-  const docs = opts.limit === undefined ? allDocs : allDocs.slice(0, opts.limit);
-
+  const docs = limit === undefined ? allDocs : allDocs.slice(0, limit);
   // The few-shot pool is the whole split, whatever the limit (lm-eval's sampler gets every document).
-  const pool = shots > 0 ? (fewshotPool(task, opts.data, () => allDocs) as { docs: unknown[]; files: string[] }) : null;
-  const sampler = new FewshotSampler(task, pool?.docs ?? [], shots, opts.fewshotSeed ?? DEFAULT_FEWSHOT_SEED);
+  const pool = shots > 0 ? (fewshotPool(task, data, () => allDocs) as { docs: unknown[]; files: string[] }) : null;
+  const sampler = new FewshotSampler(task, pool?.docs ?? [], shots, fewshotSeed);
+  const requests = docs.map((doc) => task.requests(doc, sampler.prefix(doc)));
+  return { task, allDocs, docs, files: [...files, ...(pool?.files ?? [])], requests };
+}
+
+export async function evaluateTask(name: string, opts: EvaluateOptions): Promise<TaskResult> {
+  const shots = opts.shots ?? 0;
+  const { task, allDocs, docs, files, requests } = taskPrompts(name, opts.data, shots, opts.limit, opts.fewshotSeed);
 
   // Token requests of every document, in order; perDoc[i] = how many belong to document i.
   const tokenRequests: TokenRequest[] = [];
   const perDoc: number[] = [];
-  for (const doc of docs) {
+  for (const docRequests of requests) {
     const before = tokenRequests.length;
-    for (const request of task.requests(doc, sampler.prefix(doc))) tokenRequests.push(...(await tokenize(request, opts)));
+    for (const request of docRequests) tokenRequests.push(...(await tokenize(request, opts)));
     perDoc.push(tokenRequests.length - before);
   }
 
@@ -140,7 +160,7 @@ export async function evaluateTask(name: string, opts: EvaluateOptions): Promise
     version: task.version,
     shots,
     n: docs.length,
-    dataSha256: dataSha256([...files, ...(pool?.files ?? [])]),
+    dataSha256: dataSha256(files),
     metrics,
     requests: records,
   };

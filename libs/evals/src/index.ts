@@ -1,7 +1,7 @@
 // @cohort/evals: lm-evaluation-harness 0.4's tasks and metrics over the EvalTokenizer/Scorer seams,
 // plus probes of the synthetic corpus's planted phenomena. See ../README.md.
 export * from './contracts';
-export { checkEvalRequest, dataSha256, DEFAULT_BOOTSTRAP_ITERS, DEFAULT_FEWSHOT_SEED, evaluateTask, getTask, syntheticTaskNames, taskNames } from './evaluate';
+export { checkEvalRequest, dataSha256, DEFAULT_BOOTSTRAP_ITERS, DEFAULT_FEWSHOT_SEED, evaluateTask, getTask, syntheticTaskNames, taskNames, taskPrompts, type TaskPrompts } from './evaluate';
 export { encodePair, rollingWindows, truncateRequest, type StringRequest } from './requests';
 export { aggregate, argmax, bitsPerByte, bootstrapStderr, mean, meanStderr, perplexity, sampleStddev, weightedPerplexity, type Aggregation, type MetricItem } from './metrics';
 export { PythonRandom } from './python-random';

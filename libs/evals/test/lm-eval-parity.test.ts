@@ -10,11 +10,9 @@ import { describe, it } from 'node:test';
 import { CohortTokenizer, sharedDataDir } from '@cohort/data';
 import { importHf } from '@cohort/model';
 import type { MetricValue, RequestRecord, TaskDataSource, TaskResult } from '../src/contracts';
-import { DEFAULT_FEWSHOT_SEED, evaluateTask, getTask } from '../src/evaluate';
-import { FewshotSampler } from '../src/fewshot';
+import { evaluateTask, taskPrompts } from '../src/evaluate';
 import { encodePair } from '../src/requests';
 import { engineScorer } from '../src/scorer/engine-scorer';
-import type { TaskDefinition } from '../src/task';
 
 const TEST_DIR = path.resolve(__dirname, '..', '..', 'test');
 const MODEL_DIR = path.join(TEST_DIR, 'fixtures', 'parity-model');
@@ -86,18 +84,6 @@ function readGoldens(): Golden[] {
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, f), 'utf8')) as Golden);
-}
-
-/**
- * The text requests evaluateTask builds, which TaskResult does not keep: the same documents,
- * few-shot pool and sampler in the same order (evaluate.ts), to hold the prompts to lm-eval's strings.
- */
-function textRequests(task: TaskDefinition<unknown>, data: TaskDataSource, shots: number, limit: number | undefined) {
-  const docs = task.load(task.files(data) as string[]);
-  const src = task.fewshot;
-  const pool = shots === 0 ? [] : src.kind === 'split' ? src.load(src.files(data) as string[]) : docs;
-  const sampler = new FewshotSampler(task, pool, shots, DEFAULT_FEWSHOT_SEED);
-  return docs.slice(0, limit).map((doc) => task.requests(doc, sampler.prefix(doc)));
 }
 
 /** Every difference between lm-eval's requests and ours, and the largest |Δ loglikelihood|. */
@@ -173,8 +159,7 @@ describe('parity with lm-evaluation-harness 0.4.9 (golden/lm-eval)', { skip: SHA
       });
 
       it('builds the same prompt strings and tokenizes them to the same lengths', async (t) => {
-        const task = getTask(golden.task)!;
-        const byDoc = textRequests(task, data, golden.shots, limit);
+        const { task, requests: byDoc } = taskPrompts(golden.task, data, golden.shots, limit, golden.settings.fewshotSeed);
         if (task.outputType === 'loglikelihood_rolling') return t.skip('rolling windows are token ids in lm-eval: compared by count below');
         const problems: string[] = [];
         for (const w of golden.requests) {
