@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CohortTokenizer, sharedDataDir } from '@cohort/data';
-import { engineScorer, evaluateTask, type TaskResult } from '@cohort/evals';
+import { checkEvalRequest, engineScorer, evaluateTask, type TaskResult } from '@cohort/evals';
 import { importHf, verifyCheckpoint, type GPTNeoX } from '@cohort/model';
 
 export const EVAL_USAGE = `  cohort eval <checkpoint-dir> --tasks t1,t2 [--shots N] [--limit N] [--tokenizer <tokenizer.json>] [--json]
@@ -34,12 +34,16 @@ export async function evalCommand(argv: string[]): Promise<string> {
   const tokenizerPath = values.tokenizer ?? join(dir, 'tokenizer.json');
   if (!existsSync(tokenizerPath)) throw new Error(`no tokenizer at ${tokenizerPath}; give --tokenizer <tokenizer.json>`);
 
+  const data = { sharedDataDir: sharedDataDir() };
+  const problem = tasks.map((t) => checkEvalRequest(t, shots, limit, data)).find((p) => p !== null);
+  if (problem) throw new Error(problem); // before loading a model that may take minutes to read
+
   const tokenizer = CohortTokenizer.load(tokenizerPath);
   const model = loadModel(dir);
   const results: TaskResult[] = [];
   try {
     for (const task of tasks) {
-      results.push(await evaluateTask(task, { tokenizer, scorer: engineScorer(model), data: { sharedDataDir: sharedDataDir() }, shots, limit }));
+      results.push(await evaluateTask(task, { tokenizer, scorer: engineScorer(model), data, shots, limit }));
     }
   } finally {
     model.dispose();
