@@ -184,6 +184,14 @@ describe('evaluation of a suite', { skip: shared ? false : 'needs ../shared/data
       assert.ok(res.body.issues.some((i: any) => i.path === path), `${JSON.stringify(block)}: ${JSON.stringify(res.body.issues)}`);
     }
     assert.equal((await stack.request('POST', '/suites/00000000-0000-0000-0000-000000000000/evaluate', { tasks: ['piqa'] })).status, 404);
+    // The GraphQL mutation takes the same block as YAML and reports the same paths.
+    const gql = await stack.request('POST', '/graphql', {
+      query: 'mutation($id: ID!, $r: String!) { evaluateSuite(id: $id, request: $r) { workflowId } }',
+      variables: { id: clean, r: 'tasks: [piqa, no_such_task]\nlimit: 5\n' },
+    });
+    const [error] = gql.body.errors;
+    assert.equal(error.extensions.code, 'BAD_USER_INPUT');
+    assert.deepEqual(error.extensions.issues.map((i: any) => i.path), ['tasks[1]']);
   });
 
   test('a checkpoint that fails its sha256 check fails its evaluation with the reason; nothing is written', async () => {
