@@ -125,8 +125,8 @@ export function evalsIssues(block: EvalsBlock, suite: { corpusKind: string; chec
 export function evalDataIssues(block: EvalsBlock, sharedDataDir: string | null): EvalsIssue[] {
   return block.tasks.flatMap((_, i) => {
     const { task, shots, limit } = taskEntry(block, i);
-    // The synthetic manifest is written by data preparation, after launch.
-    if (syntheticTaskNames().includes(task)) return [];
+    // Unknown tasks are evalsIssues' to report; the synthetic manifest is written after launch.
+    if (!taskNames().includes(task) || syntheticTaskNames().includes(task)) return [];
     const problem = shots.map((n) => checkEvalRequest(task, n, limit, { sharedDataDir })).find((p) => p !== null);
     return problem ? [{ path: ['tasks', i], message: problem }] : [];
   });

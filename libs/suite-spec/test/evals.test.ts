@@ -80,5 +80,6 @@ test('a re-evaluation request is checked against its suite', { skip: sharedDataD
   assert.deepEqual(paths({ tasks: ['synthetic_pronoun'] }), ['tasks[0]']);
   assert.deepEqual(paths({ tasks: [{ task: 'wikitext', shots: 5 }] }), ['tasks[0]']);
   assert.deepEqual(paths({ tasks: [] }), ['tasks']);
+  assert.deepEqual(paths({ tasks: ['piqa', 'no_such_task'] }), ['tasks[1]'], 'reported once');
   assert.deepEqual(paths({ tasks: ['piqa'], colour: 1 }), ['']);
 });
