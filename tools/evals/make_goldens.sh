@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates libs/evals/test/golden/lm-eval/ from the parity fixture model with lm-eval itself.
-# Limits keep the goldens under ~5 MB (every request keeps its context string; SciQ and LogiQA
-# prompts are long) and the run to ~3 min on 2 cores; WSC273 (273) and WikiText (62 documents)
+# Limits keep the goldens small (~2 MB; each request keeps its strings' sha256, never the benchmark
+# text, which stays in ../shared) and the run to ~3 min on 2 cores; WSC273 (273) and WikiText (62 documents)
 # are whole. 5-shot covers both few-shot sources: the evaluated split less the document itself
 # (arc_easy, piqa, winogrande) and a validation split (sciq, logiqa).
 # Run from anywhere; needs .venv with lm_eval 0.4.9.

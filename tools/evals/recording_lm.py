@@ -4,13 +4,19 @@ log_samples gives one entry per document with its (context, continuation) string
 but not the token counts the harness derived from them (after moving trailing context spaces into
 the continuation), and for rolling log-likelihood (WikiText) only the document's total. This
 subclass notes what reaches `_loglikelihood_tokens`, the one method every score goes through, and
-ties it back to the request: per loglikelihood / multiple-choice request its strings and token
+ties it back to the request: per loglikelihood / multiple-choice request its strings' sha256 and token
 counts (as tokenized, and as scored after left truncation to the model's length), per rolling
 window its token counts.
 """
 
+import hashlib
+
 from lm_eval import utils
 from lm_eval.models.huggingface import HFLM
+
+
+def sha256(text):
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class RecordingHFLM(HFLM):
@@ -36,7 +42,8 @@ class RecordingHFLM(HFLM):
             context, continuation = req.args
             self.records.append({
                 "task": req.task_name, "doc": req.doc_id, "index": req.idx,
-                "context": context, "continuation": continuation,
+                # Hashes, not text: the goldens are committed and the benchmark text stays in ../shared.
+                "contextSha256": sha256(context), "continuationSha256": sha256(continuation),
                 "contextTokens": n_ctx, "scoredContextTokens": n_scored, "continuationTokens": n_cont,
                 "loglikelihood": ll, "isGreedy": greedy,
             })

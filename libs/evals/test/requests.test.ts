@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { CohortTokenizer } from '@cohort/data';
-import { encodePair, rollingWindows, truncateRequest } from '../src/requests';
+import { taskPrompts } from '../src/evaluate';
+import { encodePair, rollingWindows, truncateRequest, type StringRequest } from '../src/requests';
 import { readGolden, SHARED, WordTokenizer } from './helpers';
 
 test('encodePair: trailing spaces of the context move to the continuation (lm-eval _encode_pair)', async () => {
@@ -50,7 +51,9 @@ test('rollingWindows equal lm-eval\'s get_rolling_token_windows + make_disjoint_
 test('encodePair with the Pythia tokenizer gives lm-eval\'s ids (HF tokenizers + TemplateLM._encode_pair golden)', { skip: SHARED ? false : 'shared data absent: set COHORT_SHARED_DATA' }, async () => {
   const tok = CohortTokenizer.load(path.join(SHARED!, 'gpt_neox_20b_tokenizer', 'tokenizer.json'));
   for (const g of readGolden('lm-eval-prompts.json').pythia_encode_pair) {
-    const r = await encodePair(tok, g.context, g.continuation);
-    assert.deepEqual([r.context, r.continuation], g.ids, JSON.stringify(g.continuation));
+    // Prompts from the benchmark files are named by (task, doc, request), the others spelled out.
+    const { context, continuation } = g.task ? (taskPrompts(g.task, { sharedDataDir: SHARED }, 0, g.doc + 1).requests[g.doc][g.request] as StringRequest) : g;
+    const r = await encodePair(tok, context, continuation);
+    assert.deepEqual([r.context, r.continuation], g.ids, JSON.stringify(continuation));
   }
 });

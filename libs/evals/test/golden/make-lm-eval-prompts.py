@@ -37,7 +37,9 @@ def case(task, docs, pool=None, shots=2, n=3):
     sampler = ContextSampler(pool if pool is not None else docs, task, rnd=random.Random(1234))
     fewshot = [task.requests(d, sampler.get_context(d, shots)) for d in docs[:n]]
     five = ContextSampler(pool if pool is not None else docs, task, rnd=random.Random(1234))
-    return {'n': len(docs), 'first': task.requests(docs[0], ''), 'fewshot2': fewshot,
+    # Digests, not text: the golden is committed and the benchmark text stays in ../shared.
+    return {'n': len(docs), 'first_sha256': digest([task.requests(docs[0], '')]),
+            'fewshot2_n': n, 'fewshot2_sha256': digest(fewshot),
             'all_0shot_sha256': digest(task.requests(d, '') for d in docs),
             'first200_5shot_sha256': digest(task.requests(d, five.get_context(d, 5)) for d in docs[:200])}
 
@@ -46,7 +48,8 @@ t = lambda s: (lambda doc: apply_template(s, doc))
 lit = lambda s: (lambda doc: ast.literal_eval(apply_template(s, doc)))
 
 lambada = jsonl(data / 'lambada_openai/lambada_test.jsonl')
-out['lambada_openai'] = case(Task(t("{{text.split(' ')[:-1]|join(' ')}}"), t("{{' '+text.split(' ')[-1]}}")), lambada)
+lambada_task = Task(t("{{text.split(' ')[:-1]|join(' ')}}"), t("{{' '+text.split(' ')[-1]}}"))
+out['lambada_openai'] = case(lambada_task, lambada)
 
 goals = jsonl(data / 'piqa/valid.jsonl')
 labels = [int(l) for l in open(data / 'piqa/valid-labels.lst') if l.strip()]
@@ -58,7 +61,8 @@ out['arc_easy'] = case(arc, jsonl(data / 'arc/arc_easy_test.jsonl'))
 out['arc_challenge'] = case(arc, jsonl(data / 'arc/arc_challenge_test.jsonl'))
 
 sciq = Task(t('{{support.lstrip()}}\nQuestion: {{question}}\nAnswer:'), lambda d: 3, lit('{{[distractor1, distractor2, distractor3, correct_answer]}}'))
-out['sciq'] = case(sciq, json.load(open(data / 'sciq/test.json')), pool=json.load(open(data / 'sciq/valid.json')))
+sciq_docs = json.load(open(data / 'sciq/test.json'))
+out['sciq'] = case(sciq, sciq_docs, pool=json.load(open(data / 'sciq/valid.json')))
 
 def logiqa_docs(path):  # EleutherAI/logiqa's loader, as the data README states it
     norm = lambda s: s.replace('.', '. ').strip()
@@ -88,8 +92,8 @@ pages = wikitext_pages(data / 'wikitext2_raw_test/wiki.test.raw')
 res = [preprocess_wikitext.process_results({'page': p}, (0.0,)) for p in pages]
 out['wikitext'] = {
     'n': len(pages),
-    'first_page_start': pages[0][:200],
-    'detokenized_first_600': preprocess_wikitext.wikitext_detokenizer({'page': pages[0]})[:600],
+    'first_page_start_sha256': hashlib.sha256(pages[0][:200].encode()).hexdigest(),
+    'detokenized_first_600_sha256': hashlib.sha256(preprocess_wikitext.wikitext_detokenizer({'page': pages[0]})[:600].encode()).hexdigest(),
     'detokenized_sha256': hashlib.sha256('\x00'.join(preprocess_wikitext.wikitext_detokenizer({'page': p}) for p in pages).encode()).hexdigest(),
     'words': [r['word_perplexity'][1] for r in res],
     'bytes': [r['byte_perplexity'][1] for r in res],
@@ -106,8 +110,11 @@ lm = types.SimpleNamespace(tok_encode=lambda s: pythia.encode(s, add_special_tok
 def encode(ctx, cont):
     if ctx == '': return [0], lm.tok_encode(cont)  # prefix_token_id: GPT-NeoX's eos <|endoftext|>
     return TemplateLM._encode_pair(lm, ctx, cont)
-pairs = [out['lambada_openai']['first'][0], out['sciq']['first'][3], out['crows_pairs_english']['first'][0],
-         ['The city councilmen refused the demonstrators a permit because the city councilmen', '  feared violence.'],
-         ['Question: What is it?\nAnswer: ', 'yes'], ['a\n\n', 'b']]
-out['pythia_encode_pair'] = [{'context': c, 'continuation': k, 'ids': list(map(list, encode(c, k)))} for c, k in pairs]
+# Prompts from the data are named by (task, doc, request), not copied; the rest are literal.
+from_data = [('lambada_openai', lambada_task, lambada, 0), ('sciq', sciq, sciq_docs, 3), ('crows_pairs_english', crows_task, crows, 0)]
+literal = [['The city councilmen refused the demonstrators a permit because the city councilmen', '  feared violence.'],
+           ['Question: What is it?\nAnswer: ', 'yes'], ['a\n\n', 'b']]
+out['pythia_encode_pair'] = (
+    [{'task': name, 'doc': 0, 'request': i, 'ids': list(map(list, encode(*task.requests(docs[0], '')[i])))} for name, task, docs, i in from_data]
+    + [{'context': c, 'continuation': k, 'ids': list(map(list, encode(c, k)))} for c, k in literal])
 json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
