@@ -2,11 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection, defaultPayloadConverter } from '@temporalio/client';
 import { sharedDataDir } from '@cohort/data';
-import { createLineageClient, type LineageClient } from '@cohort/lineage';
-import { trainRunWorkflowId } from '@cohort/workflows';
-import { eventually, temporalAddress, testDatabaseUrl } from './support/processes';
+import { eventually } from './support/processes';
 import { TestStack } from './support/stack';
 
 // Evaluation end to end on the real Temporal server, PostgreSQL and engine: every selected
@@ -14,8 +11,6 @@ import { TestStack } from './support/stack';
 // nothing, re-evaluation adds only new rows, and bad requests or damaged checkpoints fail clearly.
 const stack = new TestStack(`evals-${process.pid}`, { COHORT_HEARTBEAT_TIMEOUT_S: '4' });
 const shared = sharedDataDir();
-let db: LineageClient;
-let temporal: Client;
 
 const PROBES = ['synthetic_arithmetic', 'synthetic_pronoun', 'synthetic_repeated'];
 
@@ -46,29 +41,8 @@ async function evaluationTable(suiteId: string): Promise<Map<string, { value: nu
   return table;
 }
 
-/** The (task, shots) pairs of a run's pending evaluation activity, once it has heartbeated. */
-async function evaluationUnderWay(suiteId: string): Promise<{ task: string; scored: number } | undefined> {
-  try {
-    const d = await temporal.workflow.getHandle(trainRunWorkflowId(suiteId, 'm-standard')).describe();
-    const pending = d.raw.pendingActivities?.find((a) => a.activityType?.name === 'evaluateCheckpoint');
-    const details = pending?.heartbeatDetails?.payloads?.[0];
-    return details ? (defaultPayloadConverter.fromPayload(details) as { task: string; scored: number }) : undefined;
-  } catch {
-    return undefined; // not started yet
-  }
-}
-
-before(async () => {
-  db = createLineageClient(testDatabaseUrl);
-  temporal = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
-  await stack.start();
-});
-
-after(async () => {
-  await stack.stop();
-  await temporal.connection.close();
-  await db.$disconnect();
-});
+before(() => stack.start());
+after(() => stack.stop());
 
 describe('evaluation of a suite', { skip: shared ? false : 'needs ../shared/data (the benchmark files)' }, () => {
   const evals = { tasks: [...PROBES, { task: 'piqa', limit: 40 }, { task: 'lambada_openai', limit: 40 }] };
@@ -78,7 +52,7 @@ describe('evaluation of a suite', { skip: shared ? false : 'needs ../shared/data
     clean = await stack.launch(spec(`evals-clean-${Date.now()}`, evals));
     const suite = await stack.finished(clean);
     assert.equal(suite.status, 'completed', suite.error);
-    const rows = await db.evaluation.findMany({ where: { checkpoint: { run: { suiteId: clean } } }, include: { checkpoint: true } });
+    const rows = await stack.db.evaluation.findMany({ where: { checkpoint: { run: { suiteId: clean } } }, include: { checkpoint: true } });
     const tasks = [...PROBES, 'piqa', 'lambada_openai'];
     for (const step of [0, 12, 24]) {
       for (const task of tasks) {
@@ -137,7 +111,7 @@ describe('evaluation of a suite', { skip: shared ? false : 'needs ../shared/data
 
   test('a worker SIGKILLed mid-evaluation: the suite completes with the same rows and values', async () => {
     const killed = await stack.launch(spec(`evals-killed-${Date.now()}`, evals));
-    await eventually('an evaluation to be under way', async () => ((await evaluationUnderWay(killed))?.scored ?? 0) > 0 ? true : undefined, 180_000);
+    await eventually('an evaluation to be under way', async () => ((await stack.heartbeat<{ scored: number }>(killed, 'm-standard', 'evaluateCheckpoint'))?.scored ?? 0) > 0 ? true : undefined, 180_000);
     const [victim] = stack.workers.splice(0, 1);
     victim.child.kill('SIGKILL');
     await stack.startWorker();
@@ -153,7 +127,7 @@ describe('evaluation of a suite', { skip: shared ? false : 'needs ../shared/data
     const res = await stack.request('POST', `/suites/${clean}/evaluate`, { tasks: [{ task: 'piqa', limit: 40 }, { task: 'arc_easy', limit: 20 }], checkpoints: 'final' });
     assert.equal(res.status, 202, JSON.stringify(res.body));
     assert.deepEqual(res.body.tasks, ['piqa@0', 'arc_easy@0']);
-    await temporal.workflow.getHandle(res.body.workflowId).result();
+    await stack.temporal.workflow.getHandle(res.body.workflowId).result();
     const afterwards = await evaluationTable(clean);
     for (const [key, row] of before) assert.equal(afterwards.get(key)?.id, row.id, `${key} was rewritten`);
     const added = [...afterwards.keys()].filter((k) => !before.has(k));
@@ -203,11 +177,11 @@ describe('evaluation of a suite', { skip: shared ? false : 'needs ../shared/data
     writeFileSync(weights, bytes);
     const res = await stack.request('POST', `/suites/${clean}/evaluate`, { tasks: [{ task: 'arc_easy', limit: 5 }], checkpoints: { steps: [12] } });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    await assert.rejects(temporal.workflow.getHandle(res.body.workflowId).result(), (err: Error) => {
+    await assert.rejects(stack.temporal.workflow.getHandle(res.body.workflowId).result(), (err: Error) => {
       assert.match(String((err as { cause?: { message?: string } }).cause?.message ?? err.message) + JSON.stringify(err), /sha256/);
       return true;
     });
-    const rows = await db.evaluation.count({ where: { checkpointId: cp.id, task: 'arc_easy' } });
+    const rows = await stack.db.evaluation.count({ where: { checkpointId: cp.id, task: 'arc_easy' } });
     assert.equal(rows, 0);
   });
 });

@@ -3,10 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection, defaultPayloadConverter } from '@temporalio/client';
-import { createLineageClient, type LineageClient } from '@cohort/lineage';
-import { trainRunWorkflowId } from '@cohort/workflows';
-import { eventually, temporalAddress, testDatabaseUrl } from './support/processes';
+import { eventually } from './support/processes';
 import { TestStack } from './support/stack';
 import { writeCorpusWithDuplicates } from './support/corpus';
 
@@ -14,8 +11,6 @@ import { writeCorpusWithDuplicates } from './support/corpus';
 // pause / resume / cancel, each against the real Temporal server and database.
 const stack = new TestStack(`faults-${process.pid}`, { COHORT_HEARTBEAT_TIMEOUT_S: '4' });
 const corpusPath = writeCorpusWithDuplicates(stack.dataDir);
-let db: LineageClient;
-let temporal: Client;
 
 /** One run long enough to interrupt: cpu-medium at 1,024 tokens per step. */
 const spec = (name: string, steps: number, checkpoints: object) => ({
@@ -31,37 +26,17 @@ const spec = (name: string, steps: number, checkpoints: object) => ({
   placement: { default: stack.computeQueue, data: stack.computeQueue },
 });
 
-/** The step the running segment of a run has heartbeated, read from Temporal itself. */
-async function heartbeatStep(suiteId: string, runName: string): Promise<number> {
-  try {
-    const d = await temporal.workflow.getHandle(trainRunWorkflowId(suiteId, runName)).describe();
-    const details = d.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.[0];
-    return details ? (defaultPayloadConverter.fromPayload(details) as { step: number }).step : -1;
-  } catch {
-    return -1; // not started yet
-  }
-}
-
 const finalWeights = (suite: any) => suite.runs[0].checkpoints.at(-1);
 
-before(async () => {
-  db = createLineageClient(testDatabaseUrl);
-  temporal = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
-  await stack.start();
-});
-
-after(async () => {
-  await stack.stop();
-  await temporal.connection.close();
-  await db.$disconnect();
-});
+before(() => stack.start());
+after(() => stack.stop());
 
 describe('durability', () => {
   test('a gpu-worker SIGKILLed mid-segment is replaced and the run ends bit-identical', async () => {
     const body = (name: string) => spec(name, 32, { kind: 'list', steps: [32] }); // one ~12 s segment
     const interrupted = await stack.launch(body(`killed-${Date.now()}`));
     await eventually('the segment to be under way', async () =>
-      (await heartbeatStep(interrupted, 'm-standard')) >= 2 ? true : undefined,
+      ((await stack.heartbeat<{ step: number }>(interrupted, 'm-standard'))?.step ?? -1) >= 2 ? true : undefined,
     90_000);
     const [victim] = stack.workers;
     victim.child.kill('SIGKILL');
@@ -83,13 +58,13 @@ describe('durability', () => {
     }
     const id = await stack.launch(spec(`pg-restart-${Date.now()}`, 16, { kind: 'every', every: 4 }));
     await eventually('the first segment to be under way', async () =>
-      (await heartbeatStep(id, 'm-standard')) >= 1 ? true : undefined,
+      ((await stack.heartbeat<{ step: number }>(id, 'm-standard'))?.step ?? -1) >= 1 ? true : undefined,
     90_000);
     const version = readdirSync('/usr/lib/postgresql').sort().at(-1) as string;
     execFileSync('pg_ctlcluster', [version, 'main', 'restart'], { stdio: 'ignore' });
     const suite = await stack.finished(id);
     assert.equal(suite.status, 'completed', suite.error);
-    const run = await db.run.findFirstOrThrow({ where: { suiteId: id }, include: { checkpoints: true, metrics: true } });
+    const run = await stack.db.run.findFirstOrThrow({ where: { suiteId: id }, include: { checkpoints: true, metrics: true } });
     assert.deepEqual(run.checkpoints.map((c) => c.step).sort((a, b) => a - b), [0, 4, 8, 12, 16]);
     assert.deepEqual(run.metrics.map((m) => m.step).sort((a, b) => a - b), Array.from({ length: 16 }, (_, i) => i + 1));
   });
@@ -98,7 +73,7 @@ describe('durability', () => {
 describe('pause, resume, cancel', () => {
   test('pause holds a run at a checkpoint; resume finishes it', async () => {
     const id = await stack.launch(spec(`pause-${Date.now()}`, 12, { kind: 'every', every: 3 }));
-    await eventually('training to start', async () => ((await heartbeatStep(id, 'm-standard')) >= 0 ? true : undefined), 90_000);
+    await eventually('training to start', async () => (((await stack.heartbeat<{ step: number }>(id, 'm-standard'))?.step ?? -1) >= 0 ? true : undefined), 90_000);
     assert.equal((await stack.request('POST', `/suites/${id}/pause`)).status, 202);
     const held = await eventually('the run to pause', async () => {
       const { body } = await stack.request('GET', `/suites/${id}`);

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { CohortTokenizer, sharedDataDir } from '@cohort/data';
+import { CohortTokenizer, sha256File, sharedDataDir } from '@cohort/data';
 import { engineScorer, evaluateTask, writeRequestRecords, type TaskDataSource, type TaskResult } from '@cohort/evals';
-import { importHf, verifyCheckpoint, type GPTNeoX } from '@cohort/model';
+import { importHf, type GPTNeoX } from '@cohort/model';
 import { evaluatedTasks, evaluationKey, recordEvaluations, type LineageClient } from '@cohort/lineage';
 import type { ComputeActivities, EvalTaskRequest } from '@cohort/workflows';
 import type { Storage } from '../storage';
@@ -18,7 +18,7 @@ export interface EvaluateDeps {
 }
 
 /**
- * Evaluates one checkpoint: verifies it against its lineage sha256, loads it once, and scores
+ * Evaluates one checkpoint: checks its weights against their lineage sha256, loads it once, and scores
  * every (task, shots) pair not yet recorded, recording each pair's metrics in one transaction as
  * soon as it is done. A retry (worker killed) starts at the first unrecorded pair; since scoring
  * is deterministic, its values equal those an uninterrupted evaluation would have recorded.
@@ -79,12 +79,16 @@ export function evaluateCheckpointActivity(deps: EvaluateDeps): ComputeActivitie
   };
 }
 
-/** The checkpoint's weights, after its manifest and its lineage sha256 both check out. */
+/**
+ * The checkpoint's weights, once their sha256 equals lineage's. Only the weights are hashed: the
+ * optimizer state (twice their size) plays no part in an evaluation.
+ */
 function loadVerified(dir: string, sha256: string, runName: string, threads?: number): GPTNeoX {
   try {
-    const manifest = verifyCheckpoint(dir);
-    const actual = manifest.files['model.safetensors']?.sha256;
-    if (actual !== sha256) throw new Error(`checkpoint ${dir}: weights sha256 ${actual} differ from lineage's ${sha256}`);
+    const weights = join(dir, 'model.safetensors');
+    if (!existsSync(weights)) throw new Error(`checkpoint ${dir}: model.safetensors is missing`);
+    const actual = sha256File(weights);
+    if (actual !== sha256) throw new Error(`checkpoint ${dir}: model.safetensors sha256 ${actual} differs from lineage's ${sha256}`);
     return importHf(dir, { threads });
   } catch (err) {
     // A damaged checkpoint does not heal on retry: fail the evaluation with the reason, write nothing.

@@ -1,5 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultPayloadConverter } from '@temporalio/client';
+import { createLineageClient, type LineageClient } from '@cohort/lineage';
+import { trainRunWorkflowId } from '@cohort/workflows';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -29,7 +31,13 @@ export class TestStack {
     return { DATABASE_URL: testDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress, COHORT_DATA_DIR: this.dataDir, ...this.env };
   }
 
+  /** The test's own clients of the lineage database and of Temporal (open between start and stop). */
+  db!: LineageClient;
+  temporal!: Client;
+
   async start(): Promise<void> {
+    this.db = createLineageClient(testDatabaseUrl);
+    this.temporal = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
     const port = await freePort();
     this.api = `http://127.0.0.1:${port}`;
     const [, orchestrator] = await Promise.all([
@@ -56,14 +64,14 @@ export class TestStack {
   /** Stops the processes and terminates any workflow this stack left running (a failed test). */
   async stop(): Promise<void> {
     await Promise.all([this.orchestrator?.stop(), ...this.workers.map((w) => w.stop())]);
-    const connection = await Connection.connect({ address: temporalAddress });
     try {
-      const client = new Client({ connection });
+      const client = this.temporal;
       for await (const wf of client.workflow.list({ query: `TaskQueue = '${this.orchestrationQueue}' AND ExecutionStatus = 'Running'` })) {
         await client.workflow.getHandle(wf.workflowId).terminate('test stack stopped').catch(() => undefined);
       }
     } finally {
-      await connection.close();
+      await this.temporal.connection.close();
+      await this.db.$disconnect();
     }
     rmSync(this.dataDir, { recursive: true, force: true });
   }
@@ -85,6 +93,21 @@ export class TestStack {
       },
       timeoutMs,
     );
+  }
+
+  /**
+   * What a run's pending activity last heartbeated (the activity of `type`, else the first),
+   * read from Temporal itself; undefined before it has started or heartbeated.
+   */
+  async heartbeat<T>(suiteId: string, runName: string, type?: string): Promise<T | undefined> {
+    try {
+      const d = await this.temporal.workflow.getHandle(trainRunWorkflowId(suiteId, runName)).describe();
+      const pending = d.raw.pendingActivities?.find((a) => !type || a.activityType?.name === type);
+      const details = pending?.heartbeatDetails?.payloads?.[0];
+      return details ? (defaultPayloadConverter.fromPayload(details) as T) : undefined;
+    } catch {
+      return undefined; // the run's workflow has not started yet
+    }
   }
 
   async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
