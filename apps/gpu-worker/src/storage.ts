@@ -25,6 +25,21 @@ export class Storage {
     return join(this.root, 'runs', runId, 'evaluations', `step${step}`, `${task}-${shots}shot.requests.safetensors`);
   }
 
+  /** Everything one analysis computes: its per-unit partial results and its artefacts. */
+  analysis(analysisId: string): string {
+    return join(this.root, 'analyses', analysisId);
+  }
+
+  /** One memorization scan (a run's checkpoint): its window list and its shards of scores. */
+  memorizationScan(analysisId: string, runId: string, step: number): string {
+    return join(this.analysis(analysisId), 'memorization', runId, `step${step}`);
+  }
+
+  /** One run's term-frequency inputs: operand counts per checkpoint window and arithmetic results. */
+  termFrequency(analysisId: string, runId: string): string {
+    return join(this.analysis(analysisId), 'term-frequency', runId);
+  }
+
   /** The synthetic corpus's manifest (planted phenomena), when the suite's corpus is synthetic. */
   syntheticManifest(suiteId: string): string {
     return join(this.suiteData(suiteId), 'synthetic', 'manifest.json');

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { AnalysesModule } from './analyses/analyses.module';
 import { ConfigModule } from './config/config.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
 import { HealthController } from './health/health.controller';
@@ -19,8 +20,10 @@ import { TemporalModule } from './temporal/temporal.module';
       sortSchema: true,
       playground: false,
     }),
-    // Before SuitesModule: its `suites/:id/:action` route would otherwise catch `suites/:id/evaluate`.
+    // Before SuitesModule: its `suites/:id/:action` route would otherwise catch `suites/:id/evaluate`
+    // and `suites/:id/analyses`.
     EvaluationsModule,
+    AnalysesModule,
     SuitesModule,
   ],
   controllers: [HealthController],

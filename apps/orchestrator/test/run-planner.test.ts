@@ -7,8 +7,8 @@ import { paddedVocab, parameterCount, planSuiteRuns } from '../src/temporal/run-
 const data = {
   vocabSize: 4100,
   variants: [
-    { variant: 'standard' as const, dataOrderId: 'order-std', orderHash: 'a' },
-    { variant: 'deduplicated' as const, dataOrderId: 'order-dedup', orderHash: 'b' },
+    { variant: 'standard' as const, seed: 1234, dataOrderId: 'order-std', orderHash: 'a' },
+    { variant: 'deduplicated' as const, seed: 1234, dataOrderId: 'order-dedup', orderHash: 'b' },
   ],
 };
 
@@ -55,6 +55,23 @@ test('model configs: preset + explicit fields, the embedding padded to a multipl
   assert.equal(wide.model.numLayers, getPreset('cpu-tiny').model.numLayers);
   assert.equal(wide.training.optimizer.lr, 3e-4);
   assert.deepEqual(wide.training.optimizer.schedule, { kind: 'neox', warmupSteps: 10, decaySteps: 1000, minLr: 0.1 * 3e-4 });
+});
+
+test('with seeds, every model × variant × seed is a run with its own order and initialisation seed', () => {
+  const seeded = validateSuiteSpec({ ...spec, name: 'seeded', seeds: [1, 2], analyses: ['stability'] });
+  const orders = { vocabSize: 4100, variants: [1, 2].map((seed) => ({ variant: 'standard' as const, seed, dataOrderId: `order-${seed}`, orderHash: `h${seed}` })) };
+  const runs = planSuiteRuns(seeded, orders);
+  assert.deepEqual(
+    runs.map((r) => [r.name, r.dataOrderId, r.seed, r.training.seed, r.parentName ?? null]),
+    [
+      ['tiny-standard-seed1', 'order-1', 1, 1, null],
+      ['tiny-standard-seed2', 'order-2', 2, 2, null],
+      ['wide-standard-seed1', 'order-1', 1, 1, null],
+      ['wide-standard-seed2', 'order-2', 2, 2, null],
+      ['swap7-standard-seed1', 'order-1', 1, 1, 'tiny-standard-seed1'],
+      ['swap7-standard-seed2', 'order-2', 2, 2, 'tiny-standard-seed2'],
+    ],
+  );
 });
 
 test("parameter counts match Pythia's published sizes", () => {

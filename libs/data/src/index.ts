@@ -27,6 +27,7 @@ export { generateSyntheticCorpus, type SyntheticCorpusOptions, type SyntheticMan
 export type { RepeatedSequenceSpec, ArithmeticSpec, PronounSpec, DuplicateSpec, PlantedSequence } from './synthetic/phenomena';
 
 export { buildTermCounts, termCountAt, saveTermCounts, textTerms, type Term, type TermCountIndex } from './term-counts';
+export { buildOperandCounts, countNearbyNumbers, operandCountAt, type DecodingTokenizer, type NearbyNumberOptions, type OperandCountOptions, type OperandCounts } from './number-counts';
 export { sharedDataDir } from './shared-data';
-export { sha256File, sha256Hex } from './hash';
+export { sha256File, sha256Hex, writeFileAtomic } from './hash';
 export { transformByName, openRunOrder, type RunOrderOptions } from './transforms/registry';

@@ -13,13 +13,13 @@ import { lambadaOpenai } from './tasks/lambada';
 import { logiqa } from './tasks/logiqa';
 import { piqa } from './tasks/piqa';
 import { sciq } from './tasks/sciq';
-import { syntheticArithmetic, syntheticPronoun, syntheticRepeated } from './tasks/synthetic';
+import { syntheticArithmetic, syntheticHeldout, syntheticPronoun, syntheticRepeated } from './tasks/synthetic';
 import { wikitext } from './tasks/wikitext';
 import { winobias } from './tasks/winobias';
 import { winogrande, wsc273 } from './tasks/winograd';
 
 /** Probes of a suite's synthetic corpus: they read its manifest, not the shared benchmark files. */
-const SYNTHETIC: TaskDefinition<unknown>[] = [syntheticArithmetic, syntheticPronoun, syntheticRepeated];
+const SYNTHETIC: TaskDefinition<unknown>[] = [syntheticArithmetic, syntheticPronoun, syntheticRepeated, syntheticHeldout];
 
 const TASKS: TaskDefinition<unknown>[] = [
   lambadaOpenai, piqa, arcEasy, arcChallenge, sciq, logiqa, winogrande, wsc273,

@@ -9,3 +9,6 @@ export { FewshotSampler } from './fewshot';
 export { FEWSHOT_DELIMITER, TARGET_DELIMITER, type FewshotSource, type MetricSpec, type OutputType, type TaskDefinition, type TextRequest } from './task';
 export { readRequestRecords, writeRequestRecords } from './records';
 export * from './scorer/engine-scorer';
+export { engineGenerator, type EngineGeneratorOptions, type Generator } from './scorer/engine-generator';
+export { arithmeticExample, arithmeticItems, arithmeticParamErrors, arithmeticQuestion, arithmeticStops, checkArithmeticParams, cutAtStops, fewshotPrompt, firstNumber, isCorrect, subtaskPrompts, type ArithmeticItem, type ArithmeticOperation, type ArithmeticParams, type ArithmeticTemplate } from './arithmetic/task';
+export { ARITHMETIC_FEWSHOT_SEED, evaluateArithmetic, type ArithmeticAccuracy, type ArithmeticEvalOptions, type ArithmeticResult, type ArithmeticRow, type ArithmeticTokenizer } from './arithmetic/evaluate';

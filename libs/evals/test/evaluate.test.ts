@@ -17,14 +17,14 @@ test('taskNames lists every task; getTask finds them', () => {
   assert.deepEqual(taskNames(), [
     'lambada_openai', 'piqa', 'arc_easy', 'arc_challenge', 'sciq', 'logiqa', 'winogrande', 'wsc273',
     'crows_pairs_english', 'crows_pairs_english_gender', 'winobias', 'wikitext',
-    'synthetic_arithmetic', 'synthetic_pronoun', 'synthetic_repeated',
+    'synthetic_arithmetic', 'synthetic_pronoun', 'synthetic_repeated', 'synthetic_heldout',
   ]);
   assert.equal(getTask('piqa')!.version, '1.0');
   assert.equal(getTask('nope'), undefined);
 });
 
 test('checkEvalRequest: a sentence for each bad request', { skip }, () => {
-  assert.match(checkEvalRequest('lambada', 0, undefined, shared)!, /^unknown task 'lambada'; known tasks: lambada_openai, piqa, .*synthetic_repeated$/);
+  assert.match(checkEvalRequest('lambada', 0, undefined, shared)!, /^unknown task 'lambada'; known tasks: lambada_openai, piqa, .*synthetic_heldout$/);
   assert.equal(checkEvalRequest('piqa', 0, undefined, { sharedDataDir: null }), 'piqa: the shared data folder (../shared/data or $COHORT_SHARED_DATA) is absent');
   const empty = tempDir('empty');
   assert.equal(checkEvalRequest('piqa', 0, undefined, { sharedDataDir: empty }), `piqa: data file missing: ${path.join(empty, 'piqa/valid.jsonl')}`);
@@ -193,4 +193,30 @@ test('request records: a columnar safetensors file, written atomically, logprobs
   assert.deepEqual(readRequestRecords(file), []);
   fs.writeFileSync(file, Buffer.from('not safetensors'));
   assert.throws(() => readRequestRecords(file), /invalid safetensors file/);
+});
+
+test('synthetic_heldout: perplexity over documents kept out of training; asking for them leaves the corpus unchanged', async () => {
+  const dir = tempDir('heldout');
+  const options = { seed: 3, documents: 30, pronouns: { sentences: 20 } };
+  const without = generateSyntheticCorpus({ ...options, outDir: path.join(dir, 'a') });
+  const withHeldout = generateSyntheticCorpus({ ...options, outDir: path.join(dir, 'b'), heldout: 5 });
+  assert.equal(withHeldout.corpusSha256, without.corpusSha256);
+  assert.equal(without.heldout, undefined);
+  assert.equal(withHeldout.heldout!.documents, 5);
+  const docs = fs.readFileSync(path.join(dir, 'b', 'heldout.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).text as string);
+  const corpus = fs.readFileSync(withHeldout.corpusFile, 'utf8');
+  assert.ok(docs.every((d) => !corpus.includes(d)), 'a held-out document is in the training corpus');
+
+  // Every token costs log(1/V): word perplexity is exp(tokens·log V / words), here one token per word.
+  const V = 50;
+  const tok = new WordTokenizer();
+  const uniform = scorerOf(2048, (r) => ({ logprob: -r.continuation.length * Math.log(V), isGreedy: false }));
+  const data = { sharedDataDir: null, syntheticManifest: path.join(dir, 'b', 'manifest.json') };
+  const result = await evaluateTask('synthetic_heldout', { tokenizer: tok, scorer: uniform, data, bootstrapIters: 0 });
+  assert.equal(result.n, 5);
+  const words = docs.reduce((n, d) => n + d.split(/\s+/u).length, 0);
+  const tokens = (await Promise.all(docs.map((d) => tok.encode(d)))).reduce((n, ids) => n + ids.length, 0);
+  const ppl = result.metrics.find((m) => m.metric === 'word_perplexity')!.value;
+  assert.ok(Math.abs(ppl - Math.exp((tokens * Math.log(V)) / words)) < 1e-9 * ppl);
+  assert.equal(checkEvalRequest('synthetic_heldout', 0, undefined, { sharedDataDir: null, syntheticManifest: path.join(dir, 'a', 'manifest.json') }), `synthetic_heldout: the synthetic corpus of ${path.join(dir, 'a', 'manifest.json')} has no planted held-out documents`);
 });

@@ -4,3 +4,4 @@ export { migrationsDir, repoRoot } from './paths';
 export * from './suites';
 export * from './runs';
 export * from './evaluations';
+export * from './analyses';

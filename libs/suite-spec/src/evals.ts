@@ -17,7 +17,7 @@ const taskEntrySchema = z.union([
 ]);
 
 /** Which of a run's checkpoints are evaluated. */
-const evalCheckpointsSchema = z.union([
+export const evalCheckpointsSchema = z.union([
   z.enum(['all', 'pythia', 'final']),
   z.object({ every: z.number().int().positive() }).strict(),
   z.object({ steps: z.array(z.number().int().nonnegative()).min(1) }).strict(),
@@ -81,8 +81,11 @@ export function taskEntry(block: EvalsBlock, i: number): { task: string; shots: 
  * own set (0, 1, 2, 4 … 512, then every 1,000 of 143,000 steps, scaled to the run: `pythiaSteps`).
  */
 export function evalSteps(plan: EvalPlan, checkpointSteps: readonly number[], pythiaSteps: readonly number[]): number[] {
-  if (plan.tasks.length === 0) return [];
-  const c = plan.checkpoints;
+  return plan.tasks.length === 0 ? [] : selectCheckpoints(plan.checkpoints, checkpointSteps, pythiaSteps);
+}
+
+/** The steps of a run's sorted checkpoints that a selector (`all`, `final`, `pythia`, `{ every }`, `{ steps }`) picks. */
+export function selectCheckpoints(c: EvalsBlock['checkpoints'], checkpointSteps: readonly number[], pythiaSteps: readonly number[]): number[] {
   const last = checkpointSteps[checkpointSteps.length - 1];
   const keep = (pick: (step: number) => boolean) => checkpointSteps.filter(pick);
   if (c === 'all') return [...checkpointSteps];

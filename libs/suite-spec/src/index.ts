@@ -2,6 +2,7 @@ export { suiteSpecSchema, modelConfigOf, type SuiteSpec, type SuiteSpecInput } f
 export {
   validateSuiteSpec,
   validateEvalsRequest,
+  validateAnalysesRequest,
   parseSuiteSpec,
   specHash,
   canonicalJson,
@@ -11,4 +12,17 @@ export {
   type ValidateOptions,
 } from './validate';
 export { checkpointSteps, pythiaReferenceSteps } from './checkpoint-schedule';
-export { expandEvals, evalSteps, taskEntry, type EvalPlan, type EvalTask, type EvalsBlock } from './evals';
+export { expandEvals, evalSteps, selectCheckpoints, taskEntry, type EvalPlan, type EvalTask, type EvalsBlock } from './evals';
+export {
+  analysesSchema,
+  analysisEntrySchema,
+  analysisIssues,
+  abilityMeasures,
+  biasMeasures,
+  analysisKinds,
+  termFrequencyOperations,
+  type AnalysisEntry,
+  type AnalysisKind,
+  type MemorizationAnalysis,
+  type TermFrequencyAnalysis,
+} from './analyses';

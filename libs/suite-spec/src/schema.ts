@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { getPreset, presetNames, validateConfig, type ModelConfig } from '@cohort/model';
 import { checkpointSteps } from './checkpoint-schedule';
+import { analysesSchema, analysisIssues } from './analyses';
 import { evalsIssues, evalsSchema } from './evals';
 
 /**
@@ -30,9 +31,22 @@ const corpusSchema = z.discriminatedUnion('kind', [
     seed: z.number().int().nonnegative().optional(),
     background: z.enum(['grammar', 'shared']).default('grammar'),
     repeated: z
-      .object({ perCount: positiveInt, counts: z.array(positiveInt).min(1) })
+      .object({
+        perCount: positiveInt,
+        counts: z.array(positiveInt).min(1),
+        /** Pseudo-words per sequence (default 24). */
+        words: positiveInt.max(1_000).optional(),
+        /** Fraction range of the documents planted into (default [0, 1]). */
+        range: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).refine(([lo, hi]) => lo < hi, 'range must be [lo, hi] with lo < hi').optional(),
+      })
+      .strict()
       .default({ perCount: 2, counts: [1, 4, 16] }),
-    arithmetic: z.object({ facts: z.number().int().nonnegative() }).optional(),
+    arithmetic: z
+      .object({ facts: z.number().int().nonnegative(), maxOperand: positiveInt.max(100_000).optional(), zipf: z.number().positive().max(10).optional() })
+      .strict()
+      .optional(),
+    /** Documents generated like the corpus but kept out of training: the held-out perplexity probe. */
+    heldout: z.number().int().nonnegative().max(100_000).default(64),
     pronouns: z
       .object({ sentences: z.number().int().nonnegative(), stereotypeRatio: z.number().min(0).max(1).default(0.8) })
       .optional(),
@@ -110,7 +124,18 @@ const interventionSchema = z.object({
 export const suiteSpecSchema = z
   .object({
     name: identifier,
+    /** Seed of data preparation (tokenizer, dedup, synthetic corpus) and, without `seeds`, of every run. */
     seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(1234),
+    /**
+     * PolyPythias: every model × variant is trained once per seed; a run's seed sets its
+     * initialisation and its data order (the same corpus and tokenizer, shuffled by that seed).
+     */
+    seeds: z
+      .array(z.number().int().nonnegative().max(2 ** 31 - 1))
+      .min(1)
+      .max(64)
+      .refine((s) => new Set(s).size === s.length, 'seeds must not repeat')
+      .optional(),
     corpus: corpusSchema,
     tokenizer: tokenizerSchema.default({ kind: 'train', vocabSize: 4096 }),
     variants: z
@@ -129,8 +154,11 @@ export const suiteSpecSchema = z
       .strict()
       .refine((d) => d.numPerm % d.bands === 0, { message: 'bands must divide numPerm', path: ['bands'] })
       .default({}),
-    /** `cohort`: Cohort's seeded order; `neox`: GPT-NeoX v1.0's GPT2Dataset order (Pythia's). */
-    orderMode: z.enum(['cohort', 'neox']).default('cohort'),
+    /**
+     * `cohort`: Cohort's seeded order; `neox`: GPT-NeoX v1.0's GPT2Dataset order (Pythia's);
+     * `sequential`: documents in corpus order, unshuffled (a control: what was planted early is seen early).
+     */
+    orderMode: z.enum(['cohort', 'neox', 'sequential']).default('cohort'),
     seqLength: positiveInt.max(8192).default(128),
     globalBatch: positiveInt.default(8),
     microBatch: positiveInt.optional(),
@@ -141,7 +169,7 @@ export const suiteSpecSchema = z
     models: z.array(modelSchema).min(1, 'a suite needs at least one model'),
     checkpoints: checkpointScheduleSchema.default({ kind: 'pythia' }),
     evals: evalsSchema,
-    analyses: z.array(identifier).default([]),
+    analyses: analysesSchema,
     interventions: z.array(interventionSchema).default([]),
     /** Task queues: `default` for runs without their own, `data` for data preparation (CPU work). */
     placement: z
@@ -207,6 +235,7 @@ export const suiteSpecSchema = z
     evalsIssues(spec.evals, { corpusKind: spec.corpus.kind, checkpointSteps: () => checkpointSteps(spec.checkpoints, steps) }).forEach((i) =>
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['evals', ...i.path], message: i.message }),
     );
+    analysisIssues(spec.analyses, { corpus: spec.corpus, seqLength: spec.seqLength, seeds: spec.seeds?.length ?? 1, checkpointSteps: () => checkpointSteps(spec.checkpoints, steps) }).forEach((i) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['analyses', ...i.path], message: i.message }));
     spec.interventions.forEach((iv, i) => {
       if (!names.includes(iv.parent)) {
         ctx.addIssue({

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { sharedDataDir } from '@cohort/data';
 import { checkpointSteps } from './checkpoint-schedule';
 import { evalDataIssues, evalsIssues, evalsSchema, expandEvals, type EvalPlan, type EvalsIssue } from './evals';
+import { analysisEntrySchema, analysisIssues, type AnalysisEntry } from './analyses';
 import { suiteSpecSchema, type SuiteSpec } from './schema';
 
 export interface SpecIssue {
@@ -80,6 +81,36 @@ export function validateEvalsRequest(input: unknown, spec: SuiteSpec): EvalPlan 
   if (issues.length > 0) throw new InvalidSuiteSpecError(issues);
   return expandEvals(block);
 }
+
+/**
+ * Validates a request to run analyses on an existing suite: `{ analyses: [entry…] }`, each entry
+ * checked as in a spec against that suite (its corpus, sequence length, seeds, checkpoints).
+ */
+export function validateAnalysesRequest(input: unknown, spec: SuiteSpec): AnalysisEntry[] {
+  const body = input as { analyses?: unknown } | null;
+  if (!body || typeof body !== 'object' || !Array.isArray(body.analyses) || body.analyses.length === 0) {
+    throw new InvalidSuiteSpecError([{ path: 'analyses', message: 'give a non-empty list of analyses, e.g. {"analyses": ["memorization"]}' }]);
+  }
+  const issues: SpecIssue[] = [];
+  const entries = body.analyses.flatMap((entry, i) => {
+    const result = analysisEntrySchema.safeParse(entry);
+    if (result.success) return [result.data];
+    issues.push(...result.error.issues.map((x) => ({ path: formatPath(['analyses', i, ...x.path]), message: x.message })));
+    return [];
+  });
+  if (issues.length > 0) throw new InvalidSuiteSpecError(issues);
+  issues.push(...atPath(['analyses'], analysisIssues(entries, analysisFacts(spec))));
+  if (issues.length > 0) throw new InvalidSuiteSpecError(issues);
+  return entries;
+}
+
+/** What `analysisIssues` checks of a validated suite. */
+const analysisFacts = (spec: SuiteSpec) => ({
+  corpus: spec.corpus,
+  seqLength: spec.seqLength,
+  seeds: spec.seeds?.length ?? 1,
+  checkpointSteps: () => checkpointSteps(spec.checkpoints, spec.steps),
+});
 
 /** Parses YAML or JSON text (JSON is YAML) and validates it. */
 export function parseSuiteSpec(text: string, options: ValidateOptions = {}): SuiteSpec {

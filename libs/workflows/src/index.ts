@@ -5,6 +5,7 @@ export * from './task-queues';
 export * from './signals';
 export { trainRunWorkflowId, type SuiteWorkflowInput, type SuiteWorkflowResult } from './workflows/suite';
 export type { TrainRunInput, TrainRunResult } from './workflows/train-run';
+export { analysisWorkflowId, type AnalysisWorkflowInput } from './workflows/analyze';
 export { evaluateSuiteWorkflowId, type EvaluateSuiteInput, type EvaluateSuiteResult } from './workflows/evaluate';
 
 /** Path for `Worker.create({ workflowsPath })`: the compiled workflow bundle entry. */

@@ -83,7 +83,7 @@ export function evaluateCheckpointActivity(deps: EvaluateDeps): ComputeActivitie
  * The checkpoint's weights, once their sha256 equals lineage's. Only the weights are hashed: the
  * optimizer state (twice their size) plays no part in an evaluation.
  */
-function loadVerified(dir: string, sha256: string, runName: string, threads?: number): GPTNeoX {
+export function loadVerified(dir: string, sha256: string, runName: string, threads?: number): GPTNeoX {
   try {
     const weights = join(dir, 'model.safetensors');
     if (!existsSync(weights)) throw new Error(`checkpoint ${dir}: model.safetensors is missing`);

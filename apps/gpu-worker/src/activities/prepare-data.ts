@@ -89,39 +89,43 @@ export function prepareDataActivity(db: LineageClient, storage: Storage): Comput
       });
     }
 
+    // One order per (variant, seed): a run's seed shuffles its data as well as its initial weights.
     const variants: PreparedVariant[] = [];
+    const seeds = spec.seeds ?? [spec.seed];
     for (const variant of spec.variants) {
-      beat(`order:${variant}`);
       const dataset = datasets.get(variant);
       if (!dataset) throw new Error(`variant ${variant} was not prepared`);
-      const outDir = join(dir, `order-${variant}`);
-      const order = existsSync(join(outDir, 'order.json'))
-        ? readJson<OrderManifest>(join(outDir, 'order.json'))
-        : buildDataOrder({
-            dataset: dataset.prefix,
-            outDir,
-            seqLength: spec.seqLength,
-            globalBatch: spec.globalBatch,
-            seed: spec.seed,
-            numSamples: spec.steps * spec.globalBatch,
-            mode: spec.orderMode,
-            datasetHash: dataset.row.contentHash,
-          });
-      const row = await db.dataOrder.upsert({
-        where: { uri: outDir },
-        create: {
-          datasetId: dataset.row.id,
-          mode: order.mode,
-          seed: order.seed,
-          seqLength: order.seqLength,
-          globalBatch: order.globalBatch,
-          numSamples: BigInt(order.numSamples),
-          orderHash: order.hash,
-          uri: outDir,
-        },
-        update: {},
-      });
-      variants.push({ variant, dataOrderId: row.id, orderHash: order.hash });
+      for (const seed of seeds) {
+        beat(`order:${variant}:${seed}`);
+        const outDir = join(dir, spec.seeds ? `order-${variant}-seed${seed}` : `order-${variant}`);
+        const order = existsSync(join(outDir, 'order.json'))
+          ? readJson<OrderManifest>(join(outDir, 'order.json'))
+          : buildDataOrder({
+              dataset: dataset.prefix,
+              outDir,
+              seqLength: spec.seqLength,
+              globalBatch: spec.globalBatch,
+              seed,
+              numSamples: spec.steps * spec.globalBatch,
+              mode: spec.orderMode,
+              datasetHash: dataset.row.contentHash,
+            });
+        const row = await db.dataOrder.upsert({
+          where: { uri: outDir },
+          create: {
+            datasetId: dataset.row.id,
+            mode: order.mode,
+            seed: order.seed,
+            seqLength: order.seqLength,
+            globalBatch: order.globalBatch,
+            numSamples: BigInt(order.numSamples),
+            orderHash: order.hash,
+            uri: outDir,
+          },
+          update: {},
+        });
+        variants.push({ variant, seed, dataOrderId: row.id, orderHash: order.hash });
+      }
     }
     return { vocabSize: tokenizer.vocabSize, variants };
   };
@@ -158,6 +162,7 @@ function prepareCorpus(spec: SuiteSpec, dir: string): { spec: CorpusSpec; hash: 
         arithmetic: c.arithmetic ?? { facts: Math.ceil(c.documents / 4) },
         pronouns: c.pronouns ?? { sentences: Math.ceil(c.documents / 2) },
         duplicates: c.duplicates ?? { exact: Math.ceil(c.documents / 20), near: Math.ceil(c.documents / 20) },
+        heldout: c.heldout,
       });
   return { spec: { paths: [manifest.corpusFile] }, hash: manifest.corpusSha256, bytes: BigInt(statSync(manifest.corpusFile).size) };
 }

@@ -26,4 +26,25 @@ export class ApiClient {
     if (!res.ok) throw new ApiError(res.status, payload as ApiError['body']);
     return payload as T;
   }
+
+  /** The raw bytes of a GET (a download), with their media type; errors come as JSON. */
+  async download(path: string): Promise<{ bytes: Uint8Array; mediaType: string }> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`);
+    } catch (err) {
+      throw new Error(`cannot reach the orchestrator at ${this.baseUrl} (${(err as Error).message}); is it running?`);
+    }
+    if (!res.ok) {
+      const text = await res.text();
+      let body: ApiError['body'];
+      try {
+        body = JSON.parse(text) as ApiError['body'];
+      } catch {
+        body = { message: text || `HTTP ${res.status}` };
+      }
+      throw new ApiError(res.status, body);
+    }
+    return { bytes: new Uint8Array(await res.arrayBuffer()), mediaType: res.headers.get('content-type') ?? 'application/octet-stream' };
+  }
 }

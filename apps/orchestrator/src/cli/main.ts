@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidSuiteSpecError, parseSuiteSpec } from '@cohort/suite-spec';
 import type { RunProgress } from '@cohort/workflows';
 import type { SuiteView } from '../suites/suite.views';
+import { ANALYSIS_USAGE, analysisCommand, suiteAnalysisCommand } from './analysis-command';
 import { ApiClient, ApiError } from './api-client';
 import { BATCH_USAGE, batchCommand } from './batch-command';
 import { EVAL_USAGE, evalCommand } from './eval-command';
@@ -16,6 +17,7 @@ const USAGE = `usage:
   cohort suite pause|resume|cancel <suite-id>
   cohort run pause|resume|cancel <run-id>
 ${SUITE_EVAL_USAGE}
+${ANALYSIS_USAGE}
 ${BATCH_USAGE}
 ${EVAL_USAGE}
 environment: COHORT_API_URL (default http://127.0.0.1:3000)`;
@@ -64,6 +66,12 @@ async function main(argv: string[]): Promise<void> {
   if (group === 'suite' && (command === 'evaluate' || command === 'evals') && arg) {
     return void process.stdout.write(await suiteEvalCommand(api, command, argv.slice(2)));
   }
+  if (group === 'suite' && (command === 'analyse' || command === 'analyses') && arg) {
+    return void process.stdout.write(await suiteAnalysisCommand(api, command, argv.slice(2)));
+  }
+  if (group === 'analysis' && (command === 'show' || command === 'download') && arg) {
+    return void process.stdout.write(await analysisCommand(api, argv.slice(1)));
+  }
   if (group === 'suite' && command === 'launch' && arg) return launch(api, arg, argv.includes('--wait'));
   if (group === 'suite' && command === 'show' && arg) {
     return console.log(summarize(await api.request<SuiteView>('GET', `/suites/${arg}`)));
@@ -86,7 +94,8 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: Error) => {
   const issues = err instanceof InvalidSuiteSpecError ? err.issues : err instanceof ApiError ? err.body.issues : undefined;
-  console.error(`cohort: ${issues ? 'invalid suite spec' : err.message}`);
+  // An API refusal names what was invalid (a spec, an evaluation or analyses request).
+  console.error(`cohort: ${issues ? (err instanceof ApiError ? err.message : 'invalid suite spec') : err.message}`);
   for (const i of issues ?? []) console.error(`  ${i.path || '(spec)'}: ${i.message}`);
   process.exitCode = issues ? 2 : 1;
 });

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Prisma } from '@prisma/client';
-import { ensureRun, setRunStatus, setSuiteStatus, type LineageClient } from '@cohort/lineage';
+import { ensureRun, setAnalysisStatus, setRunStatus, setSuiteStatus, type LineageClient } from '@cohort/lineage';
 import { canonicalJson, expandEvals, validateSuiteSpec } from '@cohort/suite-spec';
 import type { LineageActivities, RunPlan } from '@cohort/workflows';
+import { ensureEntry, planAnalysis } from './analysis-planner';
 import { planMissingEvaluations } from './evaluation-planner';
 import { parameterCount, planSuiteRuns, runEvaluation } from './run-planner';
 
@@ -65,6 +66,23 @@ export function createLineageActivities(db: LineageClient): LineageActivities {
         });
       }
       return plans;
+    },
+
+    async ensureSpecAnalyses({ suiteId }) {
+      const suite = await db.suite.findUniqueOrThrow({ where: { id: suiteId } });
+      const rows = [];
+      for (const entry of validateSuiteSpec(suite.spec).analyses) rows.push(await ensureEntry(db, suiteId, entry));
+      // A completed analysis (asked for through the API while the suite trained) is not redone.
+      return rows.filter((r) => r.status !== 'completed').map((r) => ({ analysisId: r.id, kind: r.kind }));
+    },
+
+    async startAnalysis({ analysisId, workflowId, workflowRunId }) {
+      await setAnalysisStatus(db, analysisId, 'running', { workflowId, workflowRunId });
+      return planAnalysis(db, analysisId);
+    },
+
+    async markAnalysisFailed({ analysisId, error }) {
+      await setAnalysisStatus(db, analysisId, 'failed', { error });
     },
 
     planEvaluations({ suiteId, evaluations }) {

@@ -53,9 +53,10 @@ export function parameterCount(c: ModelConfig): number {
 export const paddedVocab = (tokenizerVocab: number): number => Math.ceil(tokenizerVocab / 128) * 128;
 
 /**
- * The runs of a suite: every model on every data variant (same data order within a variant, so
- * sizes are comparable), then each intervention branched from its parent's run on every variant
- * at the last checkpoint at or before (1 − lastFraction) of training.
+ * The runs of a suite: every model on every data variant and seed (one data order per variant and
+ * seed, shared by every size, so sizes are comparable), then each intervention branched from its
+ * parent's runs at the last checkpoint at or before (1 − lastFraction) of training. With one seed
+ * a run is `model-variant`; with `seeds`, `model-variant-seedN`.
  */
 export function planSuiteRuns(spec: SuiteSpec, { variants, vocabSize }: PreparedData): PlannedRun[] {
   const steps = checkpointSteps(spec.checkpoints, spec.steps);
@@ -65,7 +66,7 @@ export function planSuiteRuns(spec: SuiteSpec, { variants, vocabSize }: Prepared
     const warmupSteps = Math.round(spec.steps * spec.lrSchedule.warmupFraction);
     const minLr = spec.lrSchedule.minLrRatio * lr;
     const modelName = m.name ?? m.preset;
-    const training: RunTraining = {
+    const training: Omit<RunTraining, 'seed'> = {
       preset: preset.name,
       init: preset.init,
       optimizer: {
@@ -77,7 +78,6 @@ export function planSuiteRuns(spec: SuiteSpec, { variants, vocabSize }: Prepared
       microBatch: spec.microBatch ?? spec.globalBatch,
       seqLength: spec.seqLength,
       steps: spec.steps,
-      seed: spec.seed,
     };
     const model: ModelConfig = {
       ...modelConfigOf(m),
@@ -85,13 +85,13 @@ export function planSuiteRuns(spec: SuiteSpec, { variants, vocabSize }: Prepared
       maxPositionEmbeddings: Math.max(preset.model.maxPositionEmbeddings, spec.seqLength),
     };
     return variants.map((v) => ({
-      name: `${modelName}-${v.variant}`,
+      name: spec.seeds ? `${modelName}-${v.variant}-seed${v.seed}` : `${modelName}-${v.variant}`,
       modelName,
       variant: v.variant,
       dataOrderId: v.dataOrderId,
       placement: m.placement ?? spec.placement.default,
-      seed: spec.seed,
-      training,
+      seed: v.seed,
+      training: { ...training, seed: v.seed },
       model,
       checkpointSteps: steps,
     }));
@@ -103,7 +103,7 @@ export function planSuiteRuns(spec: SuiteSpec, { variants, vocabSize }: Prepared
       .filter((r) => r.modelName === iv.parent)
       .map((parent) => ({
         ...parent,
-        name: `${iv.name}-${parent.variant}`,
+        name: `${iv.name}${parent.name.slice(parent.modelName.length)}`,
         parentName: parent.name,
         branchStep,
         transform: iv.transform,

@@ -7,6 +7,8 @@
 //                 RandomState([seed, e, 1]). Every document is seen once per epoch, epochs follow one
 //                 another, and asking for more samples only appends (NeoX reshuffles everything,
 //                 gpt-neox#984), so a suite can be extended without changing what earlier steps saw.
+//  - sequential:  cohort's cutting with both shuffles left out: documents in corpus order, epoch
+//                 after epoch (a control, e.g. data planted early in the corpus is seen early).
 //  - preshuffled: the dataset is already in training order, one seq+1-token item per sample
 //                 (Pythia's released preshuffled Pile): sample k is item k.
 // Index files are .npy (as NeoX caches them); the order's hash covers the inputs and the files.
@@ -18,7 +20,7 @@ import { allocDocIdx, buildDocIdxNeox, buildSampleIdx, buildShuffleIdx, numEpoch
 import { writeNpy } from './npy';
 import { RandomState } from './random-state';
 
-export type OrderMode = 'cohort' | 'neox' | 'preshuffled';
+export type OrderMode = 'cohort' | 'neox' | 'sequential' | 'preshuffled';
 
 export interface DataOrderOptions {
   /** Dataset prefix (prefix.bin / prefix.idx). */
@@ -65,7 +67,7 @@ function checkOptions(o: DataOrderOptions): void {
     if (!Number.isInteger(o[key]) || o[key] <= 0) throw new Error(`data order: ${key} must be a positive integer, got ${o[key]}`);
   }
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) throw new Error(`data order: seed must be an integer in 0..2**32-1, got ${o.seed}`);
-  if (!['cohort', 'neox', 'preshuffled'].includes(o.mode)) throw new Error(`data order: unknown mode '${o.mode}' (cohort, neox, preshuffled)`);
+  if (!['cohort', 'neox', 'sequential', 'preshuffled'].includes(o.mode)) throw new Error(`data order: unknown mode '${o.mode}' (cohort, neox, sequential, preshuffled)`);
 }
 
 interface IndexArrays {
@@ -87,6 +89,7 @@ function neoxIndex(sizes: Int32Array, tokens: number, o: DataOrderOptions): Inde
 }
 
 function cohortIndex(sizes: Int32Array, tokens: number, o: DataOrderOptions): IndexArrays {
+  const shuffle = o.mode === 'sequential' ? () => undefined : (seed: number[], xs: Int32Array | Uint32Array) => new RandomState(seed).shuffle(xs);
   const epochs = numEpochs(tokens, o.seqLength, o.numSamples);
   // Extra epochs so every sample that starts inside the exposed epochs can be completed.
   const lookahead = Math.ceil((o.seqLength + 1) / tokens);
@@ -95,7 +98,7 @@ function cohortIndex(sizes: Int32Array, tokens: number, o: DataOrderOptions): In
   for (let e = 0; e < epochs + lookahead; e++) {
     const perm = docIdx.subarray(e * n, (e + 1) * n);
     for (let d = 0; d < n; d++) perm[d] = d;
-    new RandomState([o.seed, e, 0]).shuffle(perm);
+    shuffle([o.seed, e, 0], perm);
   }
   const sampleIdx = buildSampleIdx(sizes, docIdx, o.seqLength, epochs + lookahead, tokens);
   // Sample k starts at stream token k·seq, so it belongs to epoch floor(k·seq / tokens).
@@ -104,7 +107,7 @@ function cohortIndex(sizes: Int32Array, tokens: number, o: DataOrderOptions): In
   for (let e = 0; e < epochs; e++) {
     const group = shuffleIdx.subarray(firstOf(e), firstOf(e + 1));
     for (let i = 0; i < group.length; i++) group[i] = firstOf(e) + i;
-    new RandomState([o.seed, e, 1]).shuffle(group);
+    shuffle([o.seed, e, 1], group);
   }
   return { docIdx, sampleIdx, shuffleIdx, indexSamples: shuffleIdx.length, epochs };
 }

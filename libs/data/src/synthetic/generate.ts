@@ -29,6 +29,8 @@ export interface SyntheticCorpusOptions {
   pronouns?: PronounSpec;
   /** Documents copied again at the end of the corpus: what the deduplicated variant removes. */
   duplicates?: DuplicateSpec;
+  /** Background-only documents written to heldout.jsonl, never trained on (held-out perplexity). */
+  heldout?: number;
 }
 
 export interface SyntheticManifest {
@@ -47,6 +49,8 @@ export interface SyntheticManifest {
   } | null;
   /** Each appended copy: its document index, the document it copies, exact or near (one word added). */
   duplicates: { document: number; copyOf: number; kind: 'exact' | 'near' }[];
+  /** heldout.jsonl beside the corpus (absent in manifests written before it existed). */
+  heldout?: { file: string; documents: number; sha256: string };
 }
 
 function makeBackground(spec: SyntheticCorpusOptions['background']): Background {
@@ -141,6 +145,8 @@ export function generateSyntheticCorpus(o: SyntheticCorpusOptions): SyntheticMan
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, corpusFile);
+  // Drawn after the corpus, so asking for held-out documents leaves the corpus itself unchanged.
+  const heldout = o.heldout ? writeHeldout(path.join(o.outDir, 'heldout.jsonl'), o.heldout, o.sentencesPerDocument ?? 8, background, rng) : undefined;
   const manifest: SyntheticManifest = {
     format: 'cohort-synthetic/1',
     seed: o.seed,
@@ -152,7 +158,16 @@ export function generateSyntheticCorpus(o: SyntheticCorpusOptions): SyntheticMan
     arithmetic,
     pronouns,
     duplicates: copies,
+    ...(heldout ? { heldout } : {}),
   };
   writeFileAtomic(path.join(o.outDir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
   return manifest;
+}
+
+function writeHeldout(file: string, documents: number, sentences: number, background: Background, rng: RandomState): NonNullable<SyntheticManifest['heldout']> {
+  const text = Array.from({ length: documents }, () =>
+    JSON.stringify({ text: Array.from({ length: sentences }, () => background.sentence(rng)).join(' ') }) + '\n',
+  ).join('');
+  writeFileAtomic(file, text);
+  return { file: path.basename(file), documents, sha256: createHash('sha256').update(text).digest('hex') };
 }

@@ -6,9 +6,10 @@ import type { SyntheticManifest } from '@cohort/data';
 import type { TaskDataSource, TokenResult } from '../contracts';
 import { argmax } from '../metrics';
 import { FEWSHOT_DELIMITER, type TaskDefinition } from '../task';
+import { countWords } from './wikitext';
 
-type Phenomenon = 'arithmetic' | 'pronouns' | 'repeatedSequences';
-const PHENOMENON_NAMES: Record<Phenomenon, string> = { arithmetic: 'arithmetic facts', pronouns: 'occupation–pronoun sentences', repeatedSequences: 'repeated sequences' };
+type Phenomenon = 'arithmetic' | 'pronouns' | 'repeatedSequences' | 'heldout';
+const PHENOMENON_NAMES: Record<Phenomenon, string> = { arithmetic: 'arithmetic facts', pronouns: 'occupation–pronoun sentences', repeatedSequences: 'repeated sequences', heldout: 'held-out documents' };
 
 /** The manifest, or what is missing: no manifest given, no file, or the phenomenon not planted. */
 function manifestFile(phenomenon: Phenomenon): (data: TaskDataSource) => string[] | string {
@@ -21,7 +22,7 @@ function manifestFile(phenomenon: Phenomenon): (data: TaskDataSource) => string[
     } catch (e) {
       return `${data.syntheticManifest}: ${(e as Error).message}`;
     }
-    if (planted === null || (Array.isArray(planted) && planted.length === 0)) return `the synthetic corpus of ${data.syntheticManifest} has no planted ${PHENOMENON_NAMES[phenomenon]}`;
+    if (planted === null || planted === undefined || (Array.isArray(planted) && planted.length === 0)) return `the synthetic corpus of ${data.syntheticManifest} has no planted ${PHENOMENON_NAMES[phenomenon]}`;
     return [data.syntheticManifest];
   };
 }
@@ -143,4 +144,35 @@ export const syntheticRepeated: TaskDefinition<RepeatedProbe> = {
   requests: (d) => [{ context: d.prefix, continuation: d.rest }],
   processResults: (d, [r]) => ({ acc: r.isGreedy ? 1 : 0, [`acc_rep${d.repetitions}`]: r.isGreedy ? 1 : 0 }),
   metrics: (docs) => [{ name: 'acc', aggregation: 'mean' }, ...[...new Set(docs.map((d) => d.repetitions))].sort((x, y) => x - y).map((n) => ({ name: `acc_rep${n}`, aggregation: 'mean' as const }))],
+};
+
+interface HeldoutDocument {
+  text: string;
+}
+
+/**
+ * Perplexity of documents generated like the corpus but never trained on: language-modelling
+ * ability on the corpus's own distribution (what an intervention must not lose), by rolling windows.
+ */
+export const syntheticHeldout: TaskDefinition<HeldoutDocument> = {
+  name: 'synthetic_heldout',
+  version: 'cohort-1',
+  outputType: 'loglikelihood_rolling',
+  files: manifestFile('heldout'),
+  load: ([file]) => {
+    const heldout = readManifest(file).heldout!;
+    const lines = fs.readFileSync(path.join(path.dirname(file), heldout.file), 'utf8').split('\n').filter((l) => l !== '');
+    return lines.map((l) => JSON.parse(l) as HeldoutDocument);
+  },
+  fewshot: { kind: 'none', reason: 'a perplexity task scores whole documents; few-shot examples do not apply' },
+  fewshotExample: () => '',
+  requests: (doc) => [{ rolling: doc.text }],
+  processResults: (doc, windows) => {
+    const ll = windows.reduce((s, w) => s + w.logprob, 0);
+    return { word_perplexity: [ll, countWords(doc.text)], byte_perplexity: [ll, Buffer.byteLength(doc.text, 'utf8')] };
+  },
+  metrics: () => [
+    { name: 'word_perplexity', aggregation: 'weighted_perplexity' },
+    { name: 'byte_perplexity', aggregation: 'weighted_perplexity' },
+  ],
 };

@@ -2,3 +2,4 @@
 export { SuiteWorkflow } from './suite';
 export { TrainRunWorkflow } from './train-run';
 export { EvaluateSuiteWorkflow } from './evaluate';
+export { AnalysisWorkflow } from './analyze';

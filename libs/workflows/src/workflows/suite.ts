@@ -12,6 +12,7 @@ import {
 import type { ComputeActivities, LineageActivities, RunPlan } from '../activities';
 import { cancelSignal, pauseSignal, resumeSignal } from '../signals';
 import { failureMessage } from './failure-message';
+import { AnalysisWorkflow, analysisWorkflowId } from './analyze';
 import { TrainRunWorkflow } from './train-run';
 
 export interface SuiteWorkflowInput {
@@ -36,7 +37,8 @@ export const trainRunWorkflowId = (suiteId: string, runName: string): string => 
  * A suite from launch to completion: check that every placement queue has a live worker (and
  * record its backend), prepare the data once, then train every run (models × variants)
  * concurrently up to a limit, each as a child workflow on its node pool's queue. Interventions
- * start when their parent run is done (they branch from one of its checkpoints).
+ * start when their parent run is done (they branch from one of its checkpoints). The spec's
+ * analyses run last, once every run and evaluation they read exists.
  */
 export async function SuiteWorkflow(input: SuiteWorkflowInput): Promise<SuiteWorkflowResult> {
   const lineage = proxyActivities<LineageActivities>({
@@ -79,6 +81,7 @@ export async function SuiteWorkflow(input: SuiteWorkflowInput): Promise<SuiteWor
     const data = await prepareData({ suiteId: input.suiteId });
     const plans = await lineage.planRuns({ suiteId: input.suiteId, data });
     const results = await trainAll(plans);
+    if (!cancelled) await analyseAll();
     const state = cancelled ? 'cancelled' : 'completed';
     await lineage.markSuiteStatus({ suiteId: input.suiteId, status: state });
     return { runs: results };
@@ -86,6 +89,23 @@ export async function SuiteWorkflow(input: SuiteWorkflowInput): Promise<SuiteWor
     const message = failureMessage(err);
     await lineage.markSuiteStatus({ suiteId: input.suiteId, status: 'failed', error: message });
     throw ApplicationFailure.nonRetryable(`suite ${input.suiteId} failed: ${message}`, 'SuiteFailed');
+  }
+
+  /** Every analysis of the spec as a child workflow; the suite fails if one does, once all have ended. */
+  async function analyseAll(): Promise<void> {
+    const analyses = await lineage.ensureSpecAnalyses({ suiteId: input.suiteId });
+    const outcomes = await Promise.allSettled(
+      analyses.map(({ analysisId }) =>
+        startChild(AnalysisWorkflow, {
+          workflowId: analysisWorkflowId(analysisId),
+          taskQueue: workflowInfo().taskQueue,
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+          args: [{ analysisId, orchestrationQueue: input.orchestrationQueue, heartbeatTimeoutSeconds: input.heartbeatTimeoutSeconds, maxConcurrent: input.maxConcurrentRuns }],
+        }).then((child) => child.result()),
+      ),
+    );
+    const failures = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${analyses[i].kind}: ${failureMessage(o.reason)}`] : []));
+    if (failures.length) throw ApplicationFailure.nonRetryable(`analyses failed: ${failures.join('; ')}`, 'AnalysisFailed');
   }
 
   /** Runs base runs first, each intervention once its parent is done; at most N at a time. */
