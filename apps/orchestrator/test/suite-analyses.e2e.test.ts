@@ -141,7 +141,7 @@ describe('case studies on planted ground truth', () => {
   test('a worker killed mid-scan: finished shards are not rescanned, no row or artefact is duplicated', async () => {
     const request = { analyses: [{ kind: 'memorization', prompt: 8, continuation: 8, checkpoints: 'final', sequences: 'seen', batchSize: 8, shardSize: 64 }] };
     const started = await stack.request('POST', `/suites/${suiteId}/analyses`, request);
-    assert.equal(started.status, 201, JSON.stringify(started.body));
+    assert.equal(started.status, 202, JSON.stringify(started.body));
     const [{ id }] = started.body;
     const run = (await stack.db.run.findFirstOrThrow({ where: { suiteId, name: 'small-standard' } })).id;
     const shards = join(stack.dataDir, 'analyses', id, 'memorization', run, 'step400', 'shards');

@@ -4,7 +4,8 @@ import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import'
 import { seedBand } from './stability';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const SIZE = { width: 480, height: 300 };
+// Run names are long (model-variant-seedN): legends show them whole.
+const LAYOUT = { width: 480, height: 300, config: { legend: { labelLimit: 360 } } };
 
 export function memorizationByGroupChart(
   rows: readonly { model: string; group: string | number; rate: number; sequences?: number }[],
@@ -14,7 +15,7 @@ export function memorizationByGroupChart(
   return {
     $schema: SCHEMA,
     title,
-    ...SIZE,
+    ...LAYOUT,
     data: { values: rows.map((r) => ({ ...r })) },
     mark: 'bar',
     encoding: {
@@ -49,7 +50,7 @@ export function poissonQqChart(rows: readonly { series: string; theoretical: num
   return {
     $schema: SCHEMA,
     title,
-    ...SIZE,
+    ...LAYOUT,
     layer: [
       {
         data: { values: [{ theoretical: lo, sample: lo }, { theoretical: hi, sample: hi }] },
@@ -79,7 +80,7 @@ export function termFrequencyChart(
   return {
     $schema: SCHEMA,
     title,
-    ...SIZE,
+    ...LAYOUT,
     data: { values: rows.filter((r) => r.n > 0).map((r) => ({ ...r, frequency: Math.sqrt(r.lo * r.hi) })) },
     mark: { type: 'line', point: true },
     encoding: {
@@ -95,7 +96,7 @@ export function biasChart(rows: readonly { run: string; step: number; value: num
   return {
     $schema: SCHEMA,
     title,
-    ...SIZE,
+    ...LAYOUT,
     data: { values: rows.map((r) => ({ ...r })) },
     mark: { type: 'line', point: true },
     encoding: {
@@ -128,7 +129,7 @@ export function stabilityChart(rows: readonly { model: string; run: string; step
   return {
     $schema: SCHEMA,
     title,
-    ...SIZE,
+    ...LAYOUT,
     data: { values },
     layer: [
       {

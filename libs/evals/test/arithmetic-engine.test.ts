@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GPTNeoX, type ModelConfig, PYTHIA_DEFAULTS } from '@cohort/model';
+import { GPTNeoX } from '@cohort/model';
+import { tinyConfig } from './helpers';
 import { evaluateArithmetic } from '../src/arithmetic/evaluate';
 import type { ArithmeticTokenizer } from '../src/arithmetic/evaluate';
 import { engineGenerator } from '../src/scorer/engine-generator';
 
-const TINY: ModelConfig = {
-  ...PYTHIA_DEFAULTS,
-  vocabSize: 128,
-  hiddenSize: 64,
-  numLayers: 2,
-  numHeads: 4,
-  intermediateSize: 256,
-  maxPositionEmbeddings: 128,
-};
+const TINY = tinyConfig(128);
 
 /** One token per ASCII character (id = char code, 0 the end-of-text): decodes any id the tiny model emits. */
 const chars: ArithmeticTokenizer = {

@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GPTNeoX, type ModelConfig, PYTHIA_DEFAULTS } from '@cohort/model';
+import { GPTNeoX } from '@cohort/model';
+import { tinyConfig } from './helpers';
 import type { TokenRequest } from '../src/contracts';
 import { groupByContext, planCalls } from '../src/scorer/batching';
 import { engineScorer } from '../src/scorer/engine-scorer';
 
-const TINY: ModelConfig = {
-  ...PYTHIA_DEFAULTS,
-  vocabSize: 128,
-  hiddenSize: 64,
-  numLayers: 2,
-  numHeads: 4,
-  intermediateSize: 256,
-  maxPositionEmbeddings: 64,
-};
+const TINY = tinyConfig(64);
 
 /** A shuffled mix: multiple-choice questions (contexts of several lengths), singles, a duplicate. */
 function mixedRequests(): TokenRequest[] {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sharedDataDir } from '@cohort/data';
+import { PYTHIA_DEFAULTS, type ModelConfig } from '@cohort/model';
 import type { EvalTokenizer, Scorer, TokenRequest, TokenResult } from '../src/contracts';
 
 /** A fresh temp directory removed when the process exits. */
@@ -12,6 +13,17 @@ export function tempDir(tag: string): string {
 }
 
 export const SHARED = sharedDataDir();
+
+/** A two-layer GPT-NeoX small enough to run in every test, with a vocabulary of 128. */
+export const tinyConfig = (maxPositionEmbeddings: number): ModelConfig => ({
+  ...PYTHIA_DEFAULTS,
+  vocabSize: 128,
+  hiddenSize: 64,
+  numLayers: 2,
+  numHeads: 4,
+  intermediateSize: 256,
+  maxPositionEmbeddings,
+});
 export const GOLDEN = path.resolve(__dirname, '..', '..', 'test', 'golden');
 export const readGolden = (name: string) => JSON.parse(fs.readFileSync(path.join(GOLDEN, name), 'utf8'));
 

@@ -2,11 +2,11 @@
 // run's training text at step boundaries, and the arithmetic tasks at one checkpoint. Both write
 // one JSON file under the analysis's term-frequency folder for the run and return its URI; a file
 // already there is the result (a retry, or a second workflow, does not recompute it).
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { buildOperandCounts, CohortTokenizer, openRunOrder, type DataOrder, type TransformedOrder } from '@cohort/data';
+import { buildOperandCounts, CohortTokenizer, openRunOrder, writeFileAtomic, type DataOrder, type TransformedOrder } from '@cohort/data';
 import { arithmeticParamErrors, engineGenerator, evaluateArithmetic, type ArithmeticParams } from '@cohort/evals';
 import type { LineageClient } from '@cohort/lineage';
 import type { ComputeActivities, TermFrequencyParams } from '@cohort/workflows';
@@ -25,9 +25,7 @@ export const arithmeticFile = (step: number) => `arithmetic-step${step}.json`;
 /** Temp file + rename: a killed worker never leaves a half-written result that would pass as done. */
 function writeJsonAtomic(path: string, value: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value) + '\n');
-  renameSync(tmp, path);
+  writeFileAtomic(path, JSON.stringify(value) + '\n');
 }
 
 const bad = (message: string) => ApplicationFailure.nonRetryable(message, 'BadTermFrequencyParams');

@@ -98,14 +98,14 @@ export async function memorizationReport(c: ReportContext<MemorizationAnalysis>,
 }
 
 /**
- * Memorized windows per training sequence, in training order: the input of the Poisson test. A
- * sequence-start scan has one window per sequence; planted windows are counted in the sequence
- * they lie in.
+ * Which training sequences, in training order, hold a memorized window: the input of the Poisson
+ * test. A sequence-start scan has one window per sequence; a sequence may hold several planted
+ * windows, and counts once.
  */
 function poissonAt(s: ScanScores, sequences: number, C: number, binSize: number) {
-  const perSequence = new Uint32Array(sequences);
+  const perSequence = new Uint8Array(sequences);
   s.scores.forEach((score, i) => {
-    if (score === C) perSequence[s.sequence[i]]++;
+    if (score === C) perSequence[s.sequence[i]] = 1;
   });
   try {
     return poissonBinTest(perSequence, binSize);
