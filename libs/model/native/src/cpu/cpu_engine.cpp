@@ -22,6 +22,50 @@ static void requireMemory(double bytes, const std::string& what) {
                     std::to_string(int64_t(have / 1e9)) + " GB of memory");
 }
 
+void ComputeThread::run(const std::function<void()>& job) {
+  std::unique_lock<std::mutex> lock(m_);
+  if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+  cv_.wait(lock, [this] { return !busy_; });  // one job at a time (engine calls are serial anyway)
+  job_ = &job;
+  busy_ = true;
+  error_ = nullptr;
+  cv_.notify_all();
+  cv_.wait(lock, [this] { return job_ == nullptr; });
+  std::exception_ptr error = error_;
+  busy_ = false;
+  cv_.notify_all();
+  lock.unlock();
+  if (error) std::rethrow_exception(error);
+}
+
+void ComputeThread::loop() {
+  std::unique_lock<std::mutex> lock(m_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stop_ || job_ != nullptr; });
+    if (stop_) return;
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      (*job_)();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    error_ = error;
+    job_ = nullptr;
+    cv_.notify_all();
+  }
+}
+
+ComputeThread::~ComputeThread() {
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
 CpuEngine::CpuEngine(const Config& cfg, int threads)
     : Engine(cfg), threads_(threads), rope_(cfg.rotaryDims, cfg.maxPos, cfg.rotaryBase) {
   if (threads_ < 1) throw UserError("threads must be >= 1");
@@ -92,6 +136,16 @@ CpuEngine::KVCache CpuEngine::newCache(int64_t B, int64_t Tmax) const {
   c.Tmax = Tmax;
   c.rows.assign(cfg_.layers, std::vector<float>(B * Tmax * row));
   return c;
+}
+
+CpuEngine::KVCache& CpuEngine::decodeCache(int64_t B, int64_t Tmax) {
+  const int64_t row = 3 * cfg_.hidden, need = B * Tmax * row;
+  requireMemory(4.0 * double(cfg_.layers) * double(need), "KV cache " + std::to_string(B) + " x " + std::to_string(Tmax));
+  decode_.Tmax = Tmax;  // every position is written before it is read: no clearing needed
+  decode_.rows.resize(cfg_.layers);
+  for (auto& r : decode_.rows)
+    if (int64_t(r.size()) < need) r.resize(need);
+  return decode_;
 }
 
 CpuEngine::KVCache CpuEngine::replicate(const KVCache& src, int64_t T0, const int32_t* owner, int64_t R,
@@ -365,6 +419,10 @@ void CpuEngine::scoreShared(const int32_t* ctx, int64_t G, int64_t T0, const int
 }
 
 void CpuEngine::generate(const int32_t* prompt, int64_t B, int64_t T0, int64_t maxNew, int32_t* out) {
+  decoder_.run([&] { generateHere(prompt, B, T0, maxNew, out); });
+}
+
+void CpuEngine::generateHere(const int32_t* prompt, int64_t B, int64_t T0, int64_t maxNew, int32_t* out) {
   useThreads();
   if (maxNew < 1) throw UserError("maxNewTokens must be >= 1");
   if (T0 + maxNew - 1 > cfg_.maxPos)
@@ -372,8 +430,8 @@ void CpuEngine::generate(const int32_t* prompt, int64_t B, int64_t T0, int64_t m
                     " positions exceeds max_position_embeddings " + std::to_string(cfg_.maxPos));
   checkIds(prompt, B * T0, false);
   const int64_t d = cfg_.hidden, V = cfg_.vocab;
-  KVCache cache = newCache(B, T0 + maxNew);
-  std::vector<float> last(B * d), logits(B * V);
+  KVCache& cache = decodeCache(B, T0 + maxNew);
+  std::vector<float> last(B * d);
   std::vector<int32_t> next(B);
   const int32_t* ids = prompt;
   int64_t T = T0, past = 0;
@@ -382,8 +440,8 @@ void CpuEngine::generate(const int32_t* prompt, int64_t B, int64_t T0, int64_t m
     forwardLayers(ids, infer_, past, &cache);
     for (int64_t b = 0; b < B; b++)  // only each row's last position predicts the next token
       std::memcpy(last.data() + b * d, infer_.lnf.data() + (b * T + T - 1) * d, d * 4);
-    linearForward(last.data(), lnf(w_.data(), 2), nullptr, logits.data(), B, d, V);
-    argmaxRows(logits.data(), B, V, next.data());
+    // The classifier fused with the argmax: [B, V] logits are never written (nor W repacked).
+    argmaxLinear(last.data(), lnf(w_.data(), 2), B, d, V, next.data());
     for (int64_t b = 0; b < B; b++) out[b * maxNew + s] = next[b];
     past += T;
     T = 1;

@@ -3,9 +3,14 @@
 #include "vexp.h"
 
 #include <cblas.h>
+#include <immintrin.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <vector>
 
 namespace cohort::cpu {
 
@@ -290,6 +295,170 @@ void argmaxRows(const float* logits, int64_t R, int64_t V, int32_t* out) {
     for (int64_t j = 1; j < V; j++)
       if (z[j] > z[best]) best = j;
     out[r] = int32_t(best);
+  }
+}
+
+// ---- argmaxLinear ---------------------------------------------------------------------------
+// Rows are transposed into xt [d, ld] (ld = rows padded to whole vectors, padding zero), so one
+// vector load holds the k-th inputs of 16 (AVX-512) or 8 (AVX2) rows. A tile multiplies NR such
+// vectors by NV vocabulary rows of W ([V, d] row-major), broadcasting one weight at a time: NR*NV
+// accumulators in registers, W read straight from its layout (no packing). The k loop is cut into
+// blocks of kKc so a block of xt stays in L1 across a run of tiles; between blocks a tile's
+// accumulators are parked in a small per-thread buffer, which is exact, so every logit is one fma
+// chain over k = 0..d-1 in order, whatever the rows around it or the threads. After the last block
+// the tile's logits update the running (max, index) of its rows and are dropped.
+namespace {
+
+constexpr int64_t kKc = 128;      // k block: 128 x 64 rows x 4 B = 32 KB of xt
+constexpr int64_t kVBlock = 96;  // W rows per run of tiles sharing an xt block
+
+struct RunningMax {
+  float* val;    // [rows of the block]
+  int32_t* idx;
+};
+
+template <int NR, int NV>
+__attribute__((target("avx512f"))) void tile512(const float* xt, int64_t ld, const float* W, int64_t d, int64_t v0,
+                                                 int64_t k0, int64_t k1, float* part, RunningMax e) {
+  __m512 acc[NV][NR];
+  for (int v = 0; v < NV; v++)
+    for (int j = 0; j < NR; j++) acc[v][j] = k0 == 0 ? _mm512_setzero_ps() : _mm512_loadu_ps(part + (v * NR + j) * 16);
+  const float* w = W + v0 * d;
+  // W streams from memory: fetch the next tile's rows while this one computes (prefetches past
+  // the end of W are harmless: they never fault).
+  for (int v = 0; v < NV; v++)
+    for (int64_t k = k0; k < k1; k += 16) _mm_prefetch(reinterpret_cast<const char*>(w + (NV + v) * d + k), _MM_HINT_T0);
+  for (int64_t k = k0; k < k1; k++) {
+    __m512 xv[NR];
+    for (int j = 0; j < NR; j++) xv[j] = _mm512_loadu_ps(xt + k * ld + 16 * j);
+    for (int v = 0; v < NV; v++) {
+      const __m512 wb = _mm512_set1_ps(w[v * d + k]);
+      for (int j = 0; j < NR; j++) acc[v][j] = _mm512_fmadd_ps(wb, xv[j], acc[v][j]);
+    }
+  }
+  if (k1 < d) {
+    for (int v = 0; v < NV; v++)
+      for (int j = 0; j < NR; j++) _mm512_storeu_ps(part + (v * NR + j) * 16, acc[v][j]);
+    return;
+  }
+  for (int j = 0; j < NR; j++) {
+    __m512 best = _mm512_loadu_ps(e.val + 16 * j);
+    __m512i at = _mm512_loadu_si512(e.idx + 16 * j);
+    for (int v = 0; v < NV; v++) {
+      const __mmask16 gt = _mm512_cmp_ps_mask(acc[v][j], best, _CMP_GT_OQ);  // false for NaN
+      best = _mm512_mask_blend_ps(gt, best, acc[v][j]);
+      at = _mm512_mask_blend_epi32(gt, at, _mm512_set1_epi32(int32_t(v0 + v)));
+    }
+    _mm512_storeu_ps(e.val + 16 * j, best);
+    _mm512_storeu_si512(e.idx + 16 * j, at);
+  }
+}
+
+template <int NR, int NV>
+void tile256(const float* xt, int64_t ld, const float* W, int64_t d, int64_t v0, int64_t k0, int64_t k1,
+             float* part, RunningMax e) {
+  __m256 acc[NV][NR];
+  if (k0 == 0) {
+    for (int v = 0; v < NV; v++)
+      for (int j = 0; j < NR; j++) acc[v][j] = _mm256_setzero_ps();
+  } else {
+    for (int v = 0; v < NV; v++)
+      for (int j = 0; j < NR; j++) acc[v][j] = _mm256_loadu_ps(part + (v * NR + j) * 8);
+  }
+  const float* w = W + v0 * d;
+  for (int v = 0; v < NV; v++)
+    for (int64_t k = k0; k < k1; k += 16) _mm_prefetch(reinterpret_cast<const char*>(w + (NV + v) * d + k), _MM_HINT_T0);
+  const float* xk = xt + k0 * ld;
+  for (int64_t k = k0; k < k1; k++, xk += ld) {
+    __m256 xv[NR];
+    for (int j = 0; j < NR; j++) xv[j] = _mm256_loadu_ps(xk + 8 * j);
+    for (int v = 0; v < NV; v++) {
+      const __m256 wb = _mm256_set1_ps(w[v * d + k]);
+      for (int j = 0; j < NR; j++) acc[v][j] = _mm256_fmadd_ps(wb, xv[j], acc[v][j]);
+    }
+  }
+  if (k1 < d) {
+    for (int v = 0; v < NV; v++)
+      for (int j = 0; j < NR; j++) _mm256_storeu_ps(part + (v * NR + j) * 8, acc[v][j]);
+    return;
+  }
+  // Through memory: AVX2 has too few registers to blend in place without spilling the k loop.
+  alignas(32) float logit[NV][NR * 8];
+  for (int v = 0; v < NV; v++)
+    for (int j = 0; j < NR; j++) _mm256_store_ps(logit[v] + 8 * j, acc[v][j]);
+  for (int v = 0; v < NV; v++)
+    for (int i = 0; i < NR * 8; i++)
+      if (logit[v][i] > e.val[i]) e.val[i] = logit[v][i], e.idx[i] = int32_t(v0 + v);
+}
+
+using TileFn = void (*)(const float*, int64_t, const float*, int64_t, int64_t, int64_t, int64_t, float*, RunningMax);
+
+struct TileSet {
+  int64_t lanes, maxNR, NV;
+  TileFn full[4];  // [NR-1] with NV vocabulary rows
+  TileFn one[4];   // [NR-1] with 1 vocabulary row (the remainder)
+};
+
+const TileSet& tiles() {
+  static const TileSet avx512{16, 4, 6,
+                              {tile512<1, 6>, tile512<2, 6>, tile512<3, 6>, tile512<4, 6>},
+                              {tile512<1, 1>, tile512<2, 1>, tile512<3, 1>, tile512<4, 1>}};
+  static const TileSet avx2{8, 3, 4,
+                            {tile256<1, 4>, tile256<2, 4>, tile256<3, 4>, nullptr},
+                            {tile256<1, 1>, tile256<2, 1>, tile256<3, 1>, nullptr}};
+  // COHORT_FORCE_AVX2=1 takes the AVX2 kernels on an AVX-512 machine (tests cover both paths).
+  static const bool has512 = __builtin_cpu_supports("avx512f") && !std::getenv("COHORT_FORCE_AVX2");
+  return has512 ? avx512 : avx2;
+}
+
+// Runs the tiles over vocabulary rows [0, V), split in contiguous chunks (whole tiles) over threads;
+// each run of kVBlock rows is shared by all row blocks while it is in cache. val/idx are [T, ld].
+void runTiles(const TileSet& ts, const float* xt, int64_t ld, int64_t vecs, const float* W, int64_t d, int64_t V,
+              int64_t T, float* val, int32_t* idx) {
+  const int64_t chunk = ((V + T - 1) / T + ts.NV - 1) / ts.NV * ts.NV;
+  const int64_t vblock = kVBlock / ts.NV * ts.NV, partLen = vblock * ts.maxNR * ts.lanes;
+  std::vector<float> part(T * partLen);
+#pragma omp parallel for num_threads(int(T)) schedule(static, 1)
+  for (int64_t t = 0; t < T; t++) {
+    const int64_t a = std::min(V, t * chunk), b = std::min(V, a + chunk);
+    float* tpart = part.data() + t * partLen;
+    for (int64_t vb = a; vb < b; vb += vblock) {
+      const int64_t ve = std::min(b, vb + vblock);
+      for (int64_t j0 = 0; j0 < vecs; j0 += ts.maxNR) {  // row blocks
+        const int64_t nr = std::min<int64_t>(ts.maxNR, vecs - j0);
+        const RunningMax m{val + t * ld + j0 * ts.lanes, idx + t * ld + j0 * ts.lanes};
+        for (int64_t k0 = 0; k0 < d; k0 += kKc) {
+          const int64_t k1 = std::min(d, k0 + kKc);
+          for (int64_t v0 = vb; v0 < ve;) {
+            const bool full = v0 + ts.NV <= ve;
+            (full ? ts.full : ts.one)[nr - 1](xt + j0 * ts.lanes, ld, W, d, v0, k0, k1, tpart + (v0 - vb) * nr * ts.lanes, m);
+            v0 += full ? ts.NV : 1;
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void argmaxLinear(const float* x, const float* W, int64_t R, int64_t d, int64_t V, int32_t* out) {
+  if (R <= 0) return;
+  const TileSet& ts = tiles();
+  const int64_t vecs = (R + ts.lanes - 1) / ts.lanes, ld = vecs * ts.lanes;
+  std::vector<float> xt(d * ld, 0.f);
+  for (int64_t r = 0; r < R; r++)
+    for (int64_t k = 0; k < d; k++) xt[k * ld + r] = x[r * d + k];
+  const int64_t T = std::max<int64_t>(1, std::min<int64_t>(omp_get_max_threads(), V / (4 * ts.NV) + 1));
+  std::vector<float> val(T * ld, -std::numeric_limits<float>::infinity());
+  std::vector<int32_t> idx(T * ld, -1);
+  runTiles(ts, xt.data(), ld, vecs, W, d, V, T, val.data(), idx.data());
+  for (int64_t r = 0; r < R; r++) {  // merge the threads' chunks in vocabulary order
+    float best = val[r];
+    int32_t at = idx[r];
+    for (int64_t t = 1; t < T; t++)
+      if (val[t * ld + r] > best) best = val[t * ld + r], at = idx[t * ld + r];
+    out[r] = at < 0 ? 0 : at;
   }
 }
 

@@ -63,6 +63,12 @@ double crossEntropyBackward(float* logits, const int32_t* targets, int64_t R, in
 void targetLogProbs(float* logits, const int32_t* targets, int64_t R, int64_t V, float* logprob,
                     uint8_t* greedy);
 void argmaxRows(const float* logits, int64_t R, int64_t V, int32_t* out);
+// out[r] = argmax over v < V of x[r,:] . W[v,:] (W row-major [V, d]: HF's embed_out), without
+// materialising the [R, V] logits: greedy decoding's classifier. First maximum wins ties, NaN
+// logits never win (a row of NaNs gives 0). Each logit is one fma chain over k = 0..d-1 in order,
+// whatever R, the row's position in the batch or the thread count, so a row's token never depends
+// on the other rows decoded with it. AVX-512 when the CPU has it, else AVX2 (same arithmetic).
+void argmaxLinear(const float* x, const float* W, int64_t R, int64_t d, int64_t V, int32_t* out);
 
 // torch.optim.AdamW's single-tensor update on n elements (scalars from adamwScalars).
 struct AdamWScalars {
