@@ -75,11 +75,13 @@ after(() => stack.stop());
 
 describe('case studies on planted ground truth', () => {
   let suiteId: string;
+  let controlId: string;
   let results: Record<string, any>;
 
   before(async () => {
     const [uniform, control] = await Promise.all([stack.launch(science(`science-${Date.now()}`)), stack.launch(bunched(`bunched-${Date.now()}`))]);
     suiteId = uniform;
+    controlId = control;
     for (const id of [uniform, control]) {
       const suite = await stack.finished(id, 900_000);
       assert.equal(suite.status, 'completed', suite.error);
@@ -136,6 +138,16 @@ describe('case studies on planted ground truth', () => {
     const at = (metric: string) => deltas.find((d) => d.run === 'swap-standard' && d.parent === 'small-standard' && d.step === 400 && d.metric.includes(metric))!;
     assert.ok(at('synthetic_pronoun/prob_stereotyped').delta < 0, 'bias did not move toward neutral');
     assert.ok(Math.abs(at('synthetic_heldout/word_perplexity').relativePct) < 5, `held-out perplexity changed ${at('synthetic_heldout/word_perplexity').relativePct}%`);
+  });
+
+  test('an analysis whose inputs are missing fails saying which', async () => {
+    const { status, body } = await stack.request('POST', `/suites/${controlId}/analyses`, { analyses: ['bias'] });
+    assert.equal(status, 202, JSON.stringify(body));
+    const failed = await eventually('the bias analysis to fail', async () => {
+      const a = (await stack.request('GET', `/analyses/${body[0].id}`)).body;
+      return a.status === 'failed' ? a : undefined;
+    }, 60_000);
+    assert.match(failed.error, /bias reads evaluations of crows_pairs_english_gender, winobias, synthetic_pronoun; none are recorded for this suite/);
   });
 
   test('a worker killed mid-scan: finished shards are not rescanned, no row or artefact is duplicated', async () => {

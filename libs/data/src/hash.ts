@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import { dirname } from 'node:path';
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -24,9 +25,22 @@ export function sha256File(path: string): string {
   return hash.digest('hex');
 }
 
-/** Writes via a temp file + rename, so a crash or a thrown error never leaves a half-written artefact. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, data);
+/**
+ * Writes via a uniquely named temp sibling and a rename: readers see the old file, or none, or the
+ * complete new one, never a prefix, and two writers of the same file cannot clash. Creates the
+ * folder if needed; chunks are written in order (large artefacts need not be concatenated first).
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array | (string | Uint8Array)[]): void {
+  fs.mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    for (const chunk of Array.isArray(data) ? data : [data]) fs.writeSync(fd, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
   fs.renameSync(tmp, path);
 }

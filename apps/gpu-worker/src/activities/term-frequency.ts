@@ -2,8 +2,8 @@
 // run's training text at step boundaries, and the arithmetic tasks at one checkpoint. Both write
 // one JSON file under the analysis's term-frequency folder for the run and return its URI; a file
 // already there is the result (a retry, or a second workflow, does not recompute it).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { buildOperandCounts, CohortTokenizer, openRunOrder, writeFileAtomic, type DataOrder, type TransformedOrder } from '@cohort/data';
@@ -22,11 +22,8 @@ export interface TermFrequencyDeps {
 export const OPERAND_COUNTS_FILE = 'operand-counts.json';
 export const arithmeticFile = (step: number) => `arithmetic-step${step}.json`;
 
-/** Temp file + rename: a killed worker never leaves a half-written result that would pass as done. */
-function writeJsonAtomic(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileAtomic(path, JSON.stringify(value) + '\n');
-}
+/** Atomic: a killed worker never leaves a half-written result that would pass as done. */
+const writeJsonAtomic = (path: string, value: unknown) => writeFileAtomic(path, JSON.stringify(value) + '\n');
 
 const bad = (message: string) => ApplicationFailure.nonRetryable(message, 'BadTermFrequencyParams');
 

@@ -25,4 +25,4 @@ export {
 } from './windows';
 export { scoreWindows, scanShard, MAX_CONTINUATION, type GreedyGenerator, type ShardScan } from './scan';
 export { readShard, writeShard, shardFile, memorizedCount, readScanScores, writeScanArtefact, SHARDS_DIR, type ScanScores } from './shards';
-export { SafetensorsFile, writeFileAtomic } from './io';
+export { SafetensorsFile } from './io';

@@ -1,28 +1,8 @@
-// File plumbing of a memorization scan: atomic writes and positioned reads of safetensors tensors
+// File plumbing of a memorization scan: atomic safetensors writes and positioned reads of tensors
 // (a shard reads only its rows of the window list, not the whole file).
-import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { writeFileAtomic } from '@cohort/data';
 import { encodeSafetensors, type TensorIn } from '@cohort/model';
-
-/**
- * Writes via a uniquely named temp sibling and a rename: readers see the old file, or none, or
- * the complete new one, never a prefix; two writers of the same content cannot clash.
- */
-export function writeFileAtomic(path: string, chunks: Uint8Array | string | (Uint8Array | string)[]): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    for (const c of Array.isArray(chunks) ? chunks : [chunks]) writeSync(fd, typeof c === 'string' ? Buffer.from(c) : c);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-}
 
 export function writeSafetensorsAtomic(path: string, tensors: TensorIn[]): void {
   writeFileAtomic(path, encodeSafetensors(tensors));

@@ -4,7 +4,8 @@
 // writeScanArtefact writes it as one compact safetensors file.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeSafetensorsAtomic } from './io';
+import { writeFileAtomic } from '@cohort/data';
+import { writeSafetensorsAtomic } from './io';
 import { readScanPlan, readWindowList, shardRange, type ScanPlanFile } from './windows';
 
 export const SHARDS_DIR = 'shards';

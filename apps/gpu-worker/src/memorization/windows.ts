@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlantedSequence, TokenArray } from '@cohort/data';
 import { transformSample, type DataOrder, type TransformedOrder } from '@cohort/data';
-import { SafetensorsFile, writeFileAtomic, writeSafetensorsAtomic } from './io';
+import { writeFileAtomic } from '@cohort/data';
+import { SafetensorsFile, writeSafetensorsAtomic } from './io';
 
 export type WindowKind = 'sequence-start' | 'planted';
 export type SequenceRange = 'seen' | 'all';
