@@ -13,6 +13,8 @@ COPY libs/data/package.json libs/data/
 COPY libs/lineage/package.json libs/lineage/
 COPY libs/suite-spec/package.json libs/suite-spec/
 COPY libs/workflows/package.json libs/workflows/
+COPY libs/evals/package.json libs/evals/
+COPY libs/analysis/package.json libs/analysis/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN bash scripts/build-native.sh \
@@ -22,7 +24,8 @@ RUN bash scripts/build-native.sh \
     && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libopenblas0-openmp libgomp1 \
+# A font, so the analyses' PNG figures have their text (resvg draws none without one).
+RUN apt-get update && apt-get install -y --no-install-recommends libopenblas0-openmp libgomp1 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app /app
