@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually } from './support/processes';
 import { TestStack } from './support/stack';
@@ -161,6 +161,8 @@ describe('case studies on planted ground truth', () => {
     await eventually('two shards to be scored', async () => (done().length >= 2 ? true : undefined), 300_000);
     stack.workers[stack.workers.length - 1].child.kill('SIGKILL');
     const before = new Map(done().map((f) => [f, statSync(join(shards, f)).mtimeMs]));
+    const plan = JSON.parse(readFileSync(join(shards, '..', 'plan.json'), 'utf8')) as { shards: number };
+    assert.ok(before.size < plan.shards, `the scan had finished (${before.size} of ${plan.shards} shards) before the kill`);
     await stack.startWorker();
     const finished = await eventually('the analysis to complete', async () => {
       const { body } = await stack.request('GET', `/analyses/${id}`);

@@ -92,6 +92,7 @@ export const analysisKinds: readonly AnalysisKind[] = ['memorization', 'term-fre
 
 export type MemorizationAnalysis = Extract<AnalysisEntry, { kind: 'memorization' }>;
 export type TermFrequencyAnalysis = Extract<AnalysisEntry, { kind: 'term-frequency' }>;
+export type StabilityAnalysis = Extract<AnalysisEntry, { kind: 'stability' }>;
 
 /** The term-frequency operations: the planted facts are sums, so `synthetic` has only `plus`. */
 export const termFrequencyOperations = (a: TermFrequencyAnalysis): ('plus' | 'times')[] =>

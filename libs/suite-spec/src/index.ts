@@ -24,5 +24,6 @@ export {
   type AnalysisEntry,
   type AnalysisKind,
   type MemorizationAnalysis,
+  type StabilityAnalysis,
   type TermFrequencyAnalysis,
 } from './analyses';

@@ -3,6 +3,7 @@
 // and the runs whose final metric or whole loss curve leaves the other seeds' band.
 import { curveOutliers, flagOutliers, seedBand, stabilityChart } from '@cohort/analysis';
 import { listEvaluations } from '@cohort/lineage';
+import type { StabilityAnalysis } from '@cohort/suite-spec';
 import { round, runFamily, type Report, type ReportContext } from './report-context';
 
 type Row = Record<string, string | number | null>;
@@ -15,7 +16,7 @@ interface Point {
   value: number;
 }
 
-export async function stabilityReport(c: ReportContext<Extract<ReportContext['entry'], { kind: 'stability' }>>): Promise<Report> {
+export async function stabilityReport(c: ReportContext<StabilityAnalysis>): Promise<Report> {
   const { alpha } = c.entry;
   const evaluations = await listEvaluations(c.db, { suiteId: c.analysis.suiteId });
   const points: Point[] = [
