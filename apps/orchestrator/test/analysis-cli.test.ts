@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AnalysisDetailView, AnalysisView } from '../src/analyses/analysis.views';
-import { formatAnalysis, formatAnalysisList, formatTable, suiteAnalysisCommand } from '../src/cli/analysis-command';
+import { formatAnalysis, formatAnalysisList, formatTable, suiteAnalysesDigest, suiteAnalysisCommand } from '../src/cli/analysis-command';
 import type { ApiClient } from '../src/cli/api-client';
 
 // `cohort analysis show` and `cohort suite analyse|analyses`: pure formatting, and the requests
@@ -126,4 +126,18 @@ test('`suite analyse` posts the kinds, --params merged into each; `suite analyse
   const once = fakeApi([() => []]);
   assert.equal(await suiteAnalysisCommand(once.api, 'analyses', ['S']), 'no analyses yet\n');
   assert.deepEqual(once.calls, [['GET', '/suites/S/analyses', undefined]]);
+});
+
+test('`suite launch --wait` ends with each analysis: status, summary lines, how to see its table', async () => {
+  const failed = { ...base, id: 'f', kind: 'bias', status: 'failed' as const, error: 'bias reads evaluations of …' };
+  const { api, calls } = fakeApi([
+    () => [base, failed],
+    () => ({ ...base, result: { table: [], summary: ['16×: 100%', 'p = 0.84'] }, inputs: null }),
+    () => ({ ...failed, result: null, inputs: null }),
+  ]);
+  assert.equal(
+    await suiteAnalysesDigest(api, 'S'),
+    `memorization completed  (cohort analysis show ${base.id})\n  16×: 100%\n  p = 0.84\n\nbias failed: bias reads evaluations of …  (cohort analysis show f)\n`,
+  );
+  assert.deepEqual(calls.map(([, path]) => path), ['/suites/S/analyses', `/analyses/${base.id}`, '/analyses/f']);
 });

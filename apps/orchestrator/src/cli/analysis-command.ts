@@ -123,6 +123,19 @@ export function formatAnalysis(a: AnalysisDetailView): string {
   return lines.join('\n') + '\n';
 }
 
+/** What `suite launch --wait` ends with: each analysis's status and summary lines, and how to see more. */
+export async function suiteAnalysesDigest(api: ApiClient, suiteId: string): Promise<string> {
+  const rows = await api.request<AnalysisView[]>('GET', `/suites/${suiteId}/analyses`);
+  const details = await Promise.all(rows.map((r) => api.request<AnalysisDetailView>('GET', `/analyses/${r.id}`)));
+  return details
+    .map((a) => {
+      const summary = ((a.result ?? {}) as { summary?: unknown }).summary;
+      const lines = Array.isArray(summary) ? summary.map((l) => `  ${String(l)}`) : [];
+      return [`${a.kind} ${a.status}${a.error ? `: ${a.error}` : ''}  (cohort analysis show ${a.id})`, ...lines].join('\n');
+    })
+    .join('\n\n') + '\n';
+}
+
 /**
  * Rows of flat objects as aligned text: the columns given, else those of the first row in its
  * order (then any column only later rows have), numbers right-aligned, anything else left-aligned.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidSuiteSpecError, parseSuiteSpec } from '@cohort/suite-spec';
 import type { RunProgress } from '@cohort/workflows';
 import type { SuiteView } from '../suites/suite.views';
-import { ANALYSIS_USAGE, analysisCommand, suiteAnalysisCommand } from './analysis-command';
+import { ANALYSIS_USAGE, analysisCommand, suiteAnalysesDigest, suiteAnalysisCommand } from './analysis-command';
 import { ApiClient, ApiError } from './api-client';
 import { BATCH_USAGE, batchCommand } from './batch-command';
 import { EVAL_USAGE, evalCommand } from './eval-command';
@@ -55,6 +55,7 @@ async function launch(api: ApiClient, file: string, wait: boolean): Promise<void
   }
   console.log(summarize(suite));
   if (wait && spec.evals.tasks.length > 0) process.stdout.write(`\n${await suiteEvalCommand(api, 'evals', [suite.id, '--final'])}`);
+  if (wait && spec.analyses.length > 0) process.stdout.write(`\n${await suiteAnalysesDigest(api, suite.id)}`);
   if (suite.status === 'failed') process.exitCode = 1;
 }
 
