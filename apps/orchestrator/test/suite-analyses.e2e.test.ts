@@ -90,7 +90,9 @@ describe('case studies on planted ground truth', () => {
     results.control = (await analyses(control)).memorization;
   });
 
-  test('every analysis completed with its lineage: parameters, code version, inputs, artefacts', () => {
+  test('every analysis completed with its lineage: parameters, code version, inputs, artefacts', (t) => {
+    // What was measured, in the test's output: the numbers the README and notes quote.
+    for (const [name, a] of Object.entries(results)) for (const line of a.result?.summary ?? []) t.diagnostic(`${name}: ${line}`);
     for (const kind of ['memorization', 'term-frequency', 'bias']) {
       const a = results[kind];
       assert.equal(a.status, 'completed', `${kind}: ${a.error}`);

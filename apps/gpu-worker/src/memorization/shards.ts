@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@cohort/data';
 import { writeSafetensorsAtomic } from './io';
-import { readScanPlan, readWindowList, shardRange, type ScanPlanFile } from './windows';
+import { readScanPlan, readWindowIndex, shardRange, type ScanPlanFile } from './windows';
 
 export const SHARDS_DIR = 'shards';
 export const shardFile = (dir: string, shard: number): string => join(dir, SHARDS_DIR, `shard-${String(shard).padStart(6, '0')}.scores`);
@@ -51,7 +51,7 @@ export function readScanScores(dir: string): ScanScores {
     const list = missing.length > 20 ? `${missing.slice(0, 20).join(', ')}, … (${missing.length} in all)` : missing.join(', ');
     throw new Error(`memorization scan ${dir} is incomplete: shard${missing.length > 1 ? 's' : ''} ${list} of ${plan.shards} missing`);
   }
-  const w = readWindowList(dir);
+  const w = readWindowIndex(dir);
   return { scores, sequence: w.sequence, offset: w.offset, plantedId: w.plantedId };
 }
 

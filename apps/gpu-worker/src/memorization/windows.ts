@@ -280,6 +280,15 @@ export function readScanPlan(dir: string): ScanPlanFile | null {
 
 /** Windows [from, to) of a planned scan (all of them by default), read from windows.safetensors. */
 export function readWindowList(dir: string, from?: number, to?: number): WindowList {
+  return readWindows(dir, from, to, true) as WindowList;
+}
+
+/** Where every window of a planned scan lies, without its tokens (what a report needs). */
+export function readWindowIndex(dir: string): Omit<WindowList, 'tokens'> {
+  return readWindows(dir, undefined, undefined, false);
+}
+
+function readWindows(dir: string, from: number | undefined, to: number | undefined, withTokens: boolean): Omit<WindowList, 'tokens'> & { tokens?: Int32Array } {
   const plan = readScanPlan(dir);
   if (!plan) throw new Error(`${dir}: no memorization scan planned here (${PLAN_FILE} missing)`);
   const a = from ?? 0, b = to ?? plan.count;
@@ -294,7 +303,7 @@ export function readWindowList(dir: string, from?: number, to?: number): WindowL
       sequence: file.rows('sequence', a, b) as Int32Array,
       offset: file.rows('offset', a, b) as Int32Array,
       plantedId: file.rows('planted_id', a, b) as Int32Array,
-      tokens: file.rows('tokens', a, b) as Int32Array,
+      ...(withTokens ? { tokens: file.rows('tokens', a, b) as Int32Array } : {}),
     };
   } finally {
     file.close();

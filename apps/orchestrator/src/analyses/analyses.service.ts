@@ -7,6 +7,7 @@ import { getAnalysis, getArtifact, listAnalyses, type AnalysisRecord, type Linea
 import { InvalidSuiteSpecError, validateAnalysesRequest, validateSuiteSpec, type AnalysisEntry, type SuiteSpec } from '@cohort/suite-spec';
 import { analysisWorkflowId, type AnalysisWorkflowInput } from '@cohort/workflows';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { findSuite } from '../common/find-suite';
 import { requireUuid } from '../common/ids';
 import { callDependency, unavailable } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
@@ -44,8 +45,7 @@ export class AnalysesService {
    * new; a failed one is started again (its closed execution's id is reused).
    */
   async analyse(suiteId: string, body: unknown): Promise<AnalysisView[]> {
-    requireUuid('suite', suiteId);
-    const suite = await this.requireSuite(suiteId);
+    const suite = await findSuite(this.db, this.config.COHORT_DEPENDENCY_TIMEOUT_MS, suiteId);
     const spec = validateSuiteSpec(suite.spec);
     let entries: AnalysisEntry[];
     try {
@@ -99,8 +99,7 @@ export class AnalysesService {
   }
 
   private async records(suiteId: string, query: AnalysisQuery): Promise<AnalysisRecord[]> {
-    requireUuid('suite', suiteId);
-    await this.requireSuite(suiteId);
+    await findSuite(this.db, this.config.COHORT_DEPENDENCY_TIMEOUT_MS, suiteId);
     const kind = query.kind || undefined;
     const status = query.status || undefined;
     if (status !== undefined && !STATUSES.includes(status as AnalysisStatus)) {
@@ -137,12 +136,6 @@ export class AnalysesService {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return; // already running
       throw unavailable('temporal', err as Error);
     }
-  }
-
-  private async requireSuite(suiteId: string) {
-    const suite = await this.postgres(() => this.db.suite.findUnique({ where: { id: suiteId } }));
-    if (!suite) throw new NotFoundException(`suite ${suiteId} not found`);
-    return suite;
   }
 
   private postgres<T>(call: () => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@ import { listEvaluations, type EvaluationFilter, type LineageClient } from '@coh
 import { InvalidSuiteSpecError, validateEvalsRequest, validateSuiteSpec, type EvalPlan } from '@cohort/suite-spec';
 import { evaluateSuiteWorkflowId, type EvaluateSuiteInput } from '@cohort/workflows';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { findSuite } from '../common/find-suite';
 import { requireUuid } from '../common/ids';
 import { callDependency, unavailable } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
@@ -31,8 +32,7 @@ export class EvaluationsService {
   ) {}
 
   async forSuite(suiteId: string, query: EvaluationQuery): Promise<EvaluationView[]> {
-    requireUuid('suite', suiteId);
-    await this.requireSuite(suiteId);
+    await findSuite(this.db, this.timeout, suiteId);
     return this.list({ ...this.filter(query), suiteId });
   }
 
@@ -53,8 +53,7 @@ export class EvaluationsService {
    * EvaluateSuiteWorkflow that adds only the missing rows.
    */
   async evaluate(suiteId: string, body: unknown): Promise<EvaluationRequestView> {
-    requireUuid('suite', suiteId);
-    const suite = await this.requireSuite(suiteId);
+    const suite = await findSuite(this.db, this.timeout, suiteId);
     let plan: EvalPlan;
     try {
       plan = validateEvalsRequest(body, validateSuiteSpec(suite.spec));
@@ -82,12 +81,6 @@ export class EvaluationsService {
   private async list(filter: EvaluationFilter): Promise<EvaluationView[]> {
     const rows = await callDependency('postgres', this.timeout, () => listEvaluations(this.db, filter));
     return rows.map(toEvaluationView);
-  }
-
-  private async requireSuite(suiteId: string) {
-    const suite = await callDependency('postgres', this.timeout, () => this.db.suite.findUnique({ where: { id: suiteId } }));
-    if (!suite) throw new NotFoundException(`suite ${suiteId} not found`);
-    return suite;
   }
 
   private filter(q: EvaluationQuery): EvaluationFilter {

@@ -35,7 +35,7 @@ export async function AnalysisWorkflow(input: AnalysisWorkflowInput): Promise<{ 
   const { workflowId, runId } = workflowInfo();
   try {
     const plan = await lineage.startAnalysis({ analysisId: input.analysisId, workflowId, workflowRunId: runId });
-    await inPool(input.maxConcurrent, units(plan));
+    await inPool(input.maxConcurrent, await units(plan));
     const { artifacts } = await compute(plan.placement).reportAnalysis({ plan });
     return { analysisId: input.analysisId, artifacts };
   } catch (err) {
@@ -46,24 +46,30 @@ export async function AnalysisWorkflow(input: AnalysisWorkflowInput): Promise<{ 
     throw ApplicationFailure.nonRetryable(`analysis ${input.analysisId} failed: ${message}`, 'AnalysisFailed');
   }
 
-  function units(plan: AnalysisPlan): (() => Promise<unknown>)[] {
-    const scans = plan.scans.map(({ target, placement }) => async () => {
-      const { shards } = await compute(placement).planMemorizationScan(target);
-      await inPool(input.maxConcurrent, Array.from({ length: shards }, (_, shard) => () => compute(placement).scanMemorizationShard({ ...target, shard })));
-    });
+  /** The heavy work, one pool for all of it: every scan's shards (once planned) and every term-frequency run. */
+  async function units(plan: AnalysisPlan): Promise<(() => Promise<unknown>)[]> {
+    const planned = await inPool(input.maxConcurrent, plan.scans.map(({ target, placement }) => () => compute(placement).planMemorizationScan(target)));
+    const shards = plan.scans.flatMap(({ target, placement }, i) =>
+      Array.from({ length: planned[i].shards }, (_, shard) => () => compute(placement).scanMemorizationShard({ ...target, shard })),
+    );
     const termFrequency = plan.termFrequency.map(({ unit, placement }) => async () => {
       await compute(placement).countOperands(unit);
       for (const step of unit.steps) await compute(placement).evaluateArithmetic({ analysisId: unit.analysisId, runId: unit.runId, step, params: unit.params });
     });
-    return [...scans, ...termFrequency];
+    return [...shards, ...termFrequency];
   }
 }
 
-/** Runs thunks at most `limit` at a time; the first failure fails the whole. */
-async function inPool(limit: number, thunks: (() => Promise<unknown>)[]): Promise<void> {
-  const queue = [...thunks];
+/** Runs thunks at most `limit` at a time; their results in order. The first failure fails the whole. */
+async function inPool<T>(limit: number, thunks: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = new Array(thunks.length);
+  let next = 0;
   const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) await next();
+    while (next < thunks.length) {
+      const i = next++;
+      results[i] = await thunks[i]();
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(limit, thunks.length) }, worker));
+  return results;
 }
