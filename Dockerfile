@@ -8,6 +8,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/orchestrator/package.json apps/orchestrator/
 COPY apps/gpu-worker/package.json apps/gpu-worker/
+COPY apps/dashboard/package.json apps/dashboard/
 COPY libs/model/package.json libs/model/
 COPY libs/data/package.json libs/data/
 COPY libs/lineage/package.json libs/lineage/
@@ -21,6 +22,7 @@ RUN bash scripts/build-native.sh \
     && touch /tmp/prisma-engine && PRISMA_QUERY_ENGINE_LIBRARY=/tmp/prisma-engine PRISMA_SCHEMA_ENGINE_BINARY=/tmp/prisma-engine \
        DATABASE_URL=postgresql://build@localhost/build node_modules/.bin/prisma generate \
     && node_modules/.bin/tsc -b tsconfig.json \
+    && npm run build -w @cohort/dashboard \
     && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

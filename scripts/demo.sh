@@ -28,4 +28,6 @@ Where to look:
   CLI       node apps/orchestrator/dist/src/cli/main.js suite list
   logs      $COHORT_STATE/logs/
 The orchestrator and gpu-worker keep running; stop them with: bash scripts/services/apps.sh stop
+
+Dashboard: http://127.0.0.1:${DASHBOARD_PORT:-3001}/
 INFO

@@ -8,8 +8,9 @@ cd "$COHORT_ROOT"
 started=$SECONDS
 
 # System packages: a C++ toolchain, CMake and OpenBLAS (its OpenMP build: one thread pool shared
-# with the engine's own kernels) for the native engine; PostgreSQL.
-apt_ensure build-essential cmake libopenblas-openmp-dev postgresql
+# with the engine's own kernels) for the native engine; PostgreSQL; Chromium for the dashboard's
+# browser tests (driven by playwright-core, which downloads no browser of its own).
+apt_ensure build-essential cmake libopenblas-openmp-dev postgresql chromium
 command -v node >/dev/null || die "Node.js >= 20.3 is required"
 
 # npm dependencies: reinstalled only when the lockfile changed since the last install.
@@ -29,6 +30,7 @@ log "building the native engine"
 bash scripts/build-native.sh
 log "building TypeScript"
 node_modules/.bin/tsc -b tsconfig.json
+bash scripts/build-dashboard.sh
 
 bash scripts/services/postgres.sh
 bash scripts/services/temporal.sh

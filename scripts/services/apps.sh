@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Starts or stops Cohort's own processes in the background: the orchestrator (API + orchestration
-# worker) and one gpu-worker on the `cpu` queue. Usage: apps.sh start|stop. Logs: .cohort/logs/.
+# Starts or stops Cohort's own processes in the background: the orchestrator (API, dashboard and
+# orchestration worker) and one gpu-worker on the `cpu` queue. Usage: apps.sh start|stop.
+# Logs: .cohort/logs/.
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 cd "$COHORT_ROOT"
-export PORT="${PORT:-3000}"
+export PORT="${PORT:-3000}" DASHBOARD_PORT="${DASHBOARD_PORT:-3001}"
+export TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://127.0.0.1:${TEMPORAL_UI_PORT:-8233}}"
 run="$COHORT_STATE/run"; mkdir -p "$run"
 
 alive() { [ -f "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }

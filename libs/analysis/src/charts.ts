@@ -148,3 +148,81 @@ export function stabilityChart(rows: readonly { model: string; run: string; step
     ],
   };
 }
+
+/** A run as the curve charts tell runs apart; any other fields of a row ride along in its datum. */
+export interface CurveRun {
+  run: string;
+  model: string;
+  variant: string;
+  /** The transform of an intervention run (e.g. `pronoun-swap`); absent or null for a plain run. */
+  intervention?: string | null;
+}
+
+/**
+ * Colour is the model and the dash the data a run read — its variant, or variant + transform for
+ * an intervention — so a branch is drawn in its parent's colour with its own dash. Plain variants
+ * take the first dashes (standard solid), interventions the later ones; `detail` keeps runs that
+ * share both (seeds) as separate lines.
+ */
+function curveSeries<T extends CurveRun>(rows: readonly T[]) {
+  const values = rows.map(({ intervention, ...r }) => ({ ...r, data: intervention ? `${r.variant} + ${intervention}` : r.variant }));
+  // Plain variants first (standard first of all), then interventions, each group by name.
+  const rank = (d: string) => (d.includes(' + ') ? 2 : d === 'standard' ? 0 : 1);
+  const dashes = [...new Set(values.map((v) => v.data))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return {
+    values,
+    color: { field: 'model', type: 'nominal', title: 'model' },
+    strokeDash: { field: 'data', type: 'nominal', title: 'data', scale: { domain: dashes } },
+    detail: { field: 'run' },
+  } as const;
+}
+
+/** Training loss per optimiser step, one line per run; a log step axis leaves out step 0. */
+export function lossCurveChart(rows: readonly (CurveRun & { step: number; loss: number })[], opts: { logSteps: boolean }): TopLevelSpec {
+  const { values, color, strokeDash, detail } = curveSeries(opts.logSteps ? rows.filter((r) => r.step > 0) : rows);
+  return {
+    $schema: SCHEMA,
+    ...LAYOUT,
+    data: { values },
+    mark: { type: 'line', strokeWidth: 1.5, cursor: 'pointer' },
+    encoding: {
+      x: { field: 'step', type: 'quantitative', title: 'step', scale: { type: opts.logSteps ? 'log' : 'linear' } },
+      y: { field: 'loss', type: 'quantitative', title: 'training loss', scale: { zero: false } },
+      color,
+      strokeDash,
+      detail,
+      // A line is one mark: its tooltip names the run, not a step.
+      tooltip: [{ field: 'run' }, { field: 'model' }, { field: 'data' }],
+    },
+  };
+}
+
+/**
+ * One evaluation metric per checkpoint, one line per run, against steps or tokens seen; each
+ * checkpoint is a point whose datum keeps its `evaluationId`, so a reader can trace it.
+ */
+export function evaluationCurveChart(
+  rows: readonly (CurveRun & { evaluationId: string; step: number; tokens: number; value: number })[],
+  opts: { x: 'step' | 'tokens'; metric: string },
+): TopLevelSpec {
+  const { values, color, strokeDash, detail } = curveSeries(rows);
+  const x =
+    opts.x === 'step'
+      ? ({ field: 'step', type: 'quantitative', title: 'step' } as const)
+      : ({ field: 'tokens', type: 'quantitative', title: 'tokens seen', axis: { format: '.2s' } } as const);
+  return {
+    $schema: SCHEMA,
+    ...LAYOUT,
+    data: { values },
+    encoding: { x, y: { field: 'value', type: 'quantitative', title: opts.metric, scale: { zero: false } }, color },
+    layer: [
+      { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { strokeDash, detail } },
+      {
+        mark: { type: 'point', filled: true, size: 40, cursor: 'pointer' },
+        encoding: {
+          tooltip: [{ field: 'run' }, { field: 'data' }, { field: 'step' }, { field: 'tokens', format: ',' }, { field: 'value', format: '.4f' }],
+        },
+      },
+    ],
+  };
+}

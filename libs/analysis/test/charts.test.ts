@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { biasChart, memorizationByGroupChart, poissonQqChart, stabilityChart, termFrequencyChart } from '../src/charts';
+import {
+  biasChart,
+  evaluationCurveChart,
+  lossCurveChart,
+  memorizationByGroupChart,
+  poissonQqChart,
+  stabilityChart,
+  termFrequencyChart,
+} from '../src/charts';
 import { renderPng, renderSvg } from '../src/render';
 
 const memorization = memorizationByGroupChart(
@@ -109,4 +117,64 @@ test('every chart renders to an SVG with its title and to a PNG of the SVG’s s
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [width, height]);
     assert.ok(png.length > 5_000 && png.length < 500_000, `${png.length} bytes`);
   }
+});
+
+// Two seeds of one model on the standard data, the deduplicated variant, and an intervention
+// branched from seed 1: four lines, three dashes, two colours.
+const curveRuns = [
+  { run: 'tiny-standard-seed1', model: 'tiny', variant: 'standard' },
+  { run: 'tiny-standard-seed2', model: 'tiny', variant: 'standard' },
+  { run: 'small-deduplicated-seed1', model: 'small', variant: 'deduplicated' },
+  { run: 'tiny-swap21-standard-seed1', model: 'tiny', variant: 'standard', intervention: 'pronoun-swap' },
+];
+const lossRows = curveRuns.flatMap((r, i) => [0, 1, 2].map((step) => ({ ...r, runId: `id-${i}`, step, loss: 8 - step - i / 10 })));
+const evaluationRows = curveRuns.flatMap((r, i) =>
+  [0, 100].map((step) => ({ ...r, evaluationId: `e-${i}-${step}`, step, tokens: step * 512, value: 0.25 + step / 1000 })),
+);
+
+test('curve charts: colour by model, dash by variant or intervention (plain data first), one line per run', () => {
+  const loss = lossCurveChart(lossRows, { logSteps: false }) as any;
+  JSON.parse(JSON.stringify(loss));
+  assert.equal(loss.$schema, 'https://vega.github.io/schema/vega-lite/v6.json');
+  assert.deepEqual(loss.encoding.color, { field: 'model', type: 'nominal', title: 'model' });
+  assert.deepEqual(loss.encoding.strokeDash.scale.domain, ['standard', 'deduplicated', 'standard + pronoun-swap']);
+  assert.deepEqual(loss.encoding.detail, { field: 'run' });
+  assert.equal(loss.data.values.length, 12);
+  // Fields the caller adds (here the run id the dashboard opens on click) stay in each datum.
+  assert.deepEqual(loss.data.values[9], {
+    run: 'tiny-swap21-standard-seed1',
+    model: 'tiny',
+    variant: 'standard',
+    runId: 'id-3',
+    step: 0,
+    loss: 7.7,
+    data: 'standard + pronoun-swap',
+  });
+  const logged = lossCurveChart(lossRows, { logSteps: true }) as any;
+  assert.equal(logged.encoding.x.scale.type, 'log');
+  assert.deepEqual([...new Set(logged.data.values.map((r: any) => r.step))], [1, 2], 'step 0 has no place on a log axis');
+
+  const byStep = evaluationCurveChart(evaluationRows, { x: 'step', metric: 'acc' }) as any;
+  const byTokens = evaluationCurveChart(evaluationRows, { x: 'tokens', metric: 'acc' }) as any;
+  assert.equal(byStep.encoding.x.field, 'step');
+  assert.deepEqual(byTokens.encoding.x, { field: 'tokens', type: 'quantitative', title: 'tokens seen', axis: { format: '.2s' } });
+  assert.equal(byStep.encoding.y.title, 'acc');
+  assert.deepEqual(byStep.layer.map((l: any) => l.mark.type), ['line', 'point']);
+  assert.deepEqual(byStep.layer[0].encoding.strokeDash.scale.domain, ['standard', 'deduplicated', 'standard + pronoun-swap']);
+  assert.deepEqual(Object.keys(byStep.data.values[0]).sort(), ['data', 'evaluationId', 'model', 'run', 'step', 'tokens', 'value', 'variant']);
+});
+
+test('curve charts render one line path per run and one point per evaluation', async () => {
+  /** The paths inside the SVG groups of a mark type (vega draws each series of a line in a group of its own). */
+  const pathsOf = (svg: string, mark: string) =>
+    svg
+      .split(`class="mark-${mark} role-mark`)
+      .slice(1)
+      .reduce((n, group) => n + group.slice(0, group.indexOf('</g>')).split('<path').length - 1, 0);
+  const loss = await renderSvg(lossCurveChart(lossRows, { logSteps: true }));
+  assert.equal(pathsOf(loss, 'line'), 4);
+  assert.equal(pathsOf(loss, 'symbol'), 0);
+  const evaluation = await renderSvg(evaluationCurveChart(evaluationRows, { x: 'tokens', metric: 'acc' }));
+  assert.equal(pathsOf(evaluation, 'line'), 4);
+  assert.equal(pathsOf(evaluation, 'symbol'), 8);
 });

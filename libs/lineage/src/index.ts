@@ -5,3 +5,4 @@ export * from './suites';
 export * from './runs';
 export * from './evaluations';
 export * from './analyses';
+export * from './graph';

@@ -65,6 +65,21 @@ export async function recordMetrics(db: LineageClient, runId: string, rows: Metr
   await db.runMetric.createMany({ data: rows.map((r) => ({ runId, ...r })), skipDuplicates: true });
 }
 
+/**
+ * The last recorded optimiser step and loss of each run: one index probe per run (the metric
+ * table's primary key is (runId, step)), so the cost does not grow with the length of the curves.
+ */
+export async function latestMetrics(db: LineageClient, runIds: readonly string[]): Promise<Map<string, { step: number; loss: number }>> {
+  if (runIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ runId: string; step: number; loss: number }[]>`
+    SELECT r.id AS "runId", m.step, m.loss
+    FROM unnest(${runIds}::uuid[]) AS r(id)
+    CROSS JOIN LATERAL (
+      SELECT step, loss FROM "RunMetric" WHERE "runId" = r.id ORDER BY step DESC LIMIT 1
+    ) m`;
+  return new Map(rows.map((r) => [r.runId, { step: r.step, loss: r.loss }]));
+}
+
 export const runForTraining = {
   suite: true,
   dataOrder: { include: { dataset: { include: { tokenizer: true } } } },

@@ -6,7 +6,10 @@ import type { LineageClient } from './client';
 export type SuiteStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 
 export const suiteWithRelations = {
-  runs: { include: { checkpoints: { orderBy: { step: 'asc' } } }, orderBy: { name: 'asc' } },
+  runs: {
+    include: { checkpoints: { orderBy: { step: 'asc' } }, modelConfig: { select: { parameters: true } } },
+    orderBy: { name: 'asc' },
+  },
   probes: { orderBy: { taskQueue: 'asc' } },
 } satisfies Prisma.SuiteInclude;
 

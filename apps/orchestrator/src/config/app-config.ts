@@ -19,6 +19,14 @@ const schema = z.object({
   COHORT_HEARTBEAT_TIMEOUT_S: z.coerce.number().int().positive().default(60),
   /** How long a dependency call may take before the API answers 503. */
   COHORT_DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** How often a suite's event stream samples its progress. */
+  COHORT_EVENTS_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /** The dashboard's port (0: any free port; unset: no dashboard). */
+  DASHBOARD_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** The dashboard's static build (apps/dashboard/dist unless set). */
+  COHORT_DASHBOARD_DIR: z.string().min(1).optional(),
+  /** Where the dashboard links executions to (the embedded dev server's Web UI by default). */
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
 });
 
 export type AppConfig = z.infer<typeof schema>;

@@ -1,6 +1,9 @@
 import { Global, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { createLineageClient, type LineageClient } from '@cohort/lineage';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { LineageController } from './lineage.controller';
+import { LineageResolver } from './lineage.resolver';
+import { LineageService } from './lineage.service';
 
 export const LINEAGE = Symbol('LINEAGE');
 
@@ -14,6 +17,7 @@ class LineageLifecycle implements OnModuleDestroy {
 
 @Global()
 @Module({
+  controllers: [LineageController],
   providers: [
     {
       provide: LINEAGE,
@@ -21,6 +25,12 @@ class LineageLifecycle implements OnModuleDestroy {
       useFactory: (config: AppConfig) => createLineageClient(config.DATABASE_URL),
     },
     LineageLifecycle,
+    {
+      provide: LineageService,
+      inject: [LINEAGE, APP_CONFIG],
+      useFactory: (db: LineageClient, config: AppConfig) => new LineageService(db, config.COHORT_DEPENDENCY_TIMEOUT_MS),
+    },
+    LineageResolver,
   ],
   exports: [LINEAGE],
 })

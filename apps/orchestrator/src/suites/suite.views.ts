@@ -36,6 +36,19 @@ export class RunView {
   @Field(() => Int, { nullable: true }) @ApiProperty({ nullable: true, type: Number }) branchStep!: number | null;
   @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) transform!: string | null;
   @Field(() => [Int]) @ApiProperty({ type: [Number] }) checkpointSteps!: number[];
+  @Field(() => Int, { description: 'the last recorded optimiser step (0 before the first)' })
+  @ApiProperty({ description: 'the last recorded optimiser step (0 before the first)' })
+  step!: number;
+  @Field(() => Int) @ApiProperty() totalSteps!: number;
+  @Field(() => Float, { nullable: true, description: 'the loss at `step`' })
+  @ApiProperty({ nullable: true, type: Number, description: 'the loss at `step`' })
+  lastLoss!: number | null;
+  @Field(() => Float, { nullable: true, description: "the model's parameter count, once its config is recorded" })
+  @ApiProperty({ nullable: true, type: Number })
+  parameters!: number | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) workflowId!: string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) backend!: string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) codeVersion!: string | null;
   @Field(() => [CheckpointView]) @ApiProperty({ type: [CheckpointView] }) checkpoints!: CheckpointView[];
 }
 
@@ -67,7 +80,8 @@ export class SuiteView {
   @Field(() => [BackendProbeView]) @ApiProperty({ type: [BackendProbeView] }) probes!: BackendProbeView[];
 }
 
-export function toSuiteView(s: SuiteRecord): SuiteView {
+/** `latest`: each run's last recorded step and loss (see latestMetrics). */
+export function toSuiteView(s: SuiteRecord, latest: ReadonlyMap<string, { step: number; loss: number }>): SuiteView {
   return {
     id: s.id,
     name: s.name,
@@ -91,6 +105,13 @@ export function toSuiteView(s: SuiteRecord): SuiteView {
       branchStep: r.branchStep,
       transform: r.transform,
       checkpointSteps: r.checkpointSteps,
+      step: latest.get(r.id)?.step ?? 0,
+      totalSteps: (r.training as { steps: number }).steps,
+      lastLoss: latest.get(r.id)?.loss ?? null,
+      parameters: r.modelConfig ? Number(r.modelConfig.parameters) : null,
+      workflowId: r.workflowId,
+      backend: r.backend,
+      codeVersion: r.codeVersion,
       checkpoints: r.checkpoints.map((c) => ({
         id: c.id,
         step: c.step,

@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { getSuite, listSuites, type LineageClient } from '@cohort/lineage';
+import { getSuite, latestMetrics, listSuites, type LineageClient, type SuiteRecord } from '@cohort/lineage';
 import {
   InvalidSuiteSpecError,
   specHash,
@@ -88,14 +88,21 @@ export class SuitesService {
       getSuite(this.db, id),
     );
     if (!suite) throw new NotFoundException(`suite ${id} not found`);
-    return toSuiteView(suite);
+    return (await this.withProgress([suite]))[0];
   }
 
   async list(): Promise<SuiteView[]> {
     const suites = await callDependency('postgres', this.config.COHORT_DEPENDENCY_TIMEOUT_MS, () =>
       listSuites(this.db),
     );
-    return suites.map(toSuiteView);
+    return this.withProgress(suites);
+  }
+
+  /** Views of the suites, each run with its last recorded step and loss. */
+  private async withProgress(suites: SuiteRecord[]): Promise<SuiteView[]> {
+    const runIds = suites.flatMap((s) => s.runs.map((r) => r.id));
+    const latest = await callDependency('postgres', this.config.COHORT_DEPENDENCY_TIMEOUT_MS, () => latestMetrics(this.db, runIds));
+    return suites.map((s) => toSuiteView(s, latest));
   }
 
   /** Every compute queue the suite's runs are placed on (the spec's default, per-model overrides). */

@@ -16,6 +16,8 @@ export class TestStack {
   readonly orchestrationQueue: string;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'cohort-stack-'));
   api = '';
+  /** The dashboard's URL, when the stack was made with DASHBOARD_PORT in its environment. */
+  dashboard = '';
   orchestrator?: RunningProcess;
   readonly workers: RunningProcess[] = [];
 
@@ -40,15 +42,17 @@ export class TestStack {
     this.temporal = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
     const port = await freePort();
     this.api = `http://127.0.0.1:${port}`;
+    const withDashboard = this.env.DASHBOARD_PORT !== undefined;
     const [, orchestrator] = await Promise.all([
       this.startWorker(),
       startProcess(
         'apps/orchestrator/dist/src/main.js',
         { ...this.common, PORT: String(port), COHORT_ORCHESTRATION_QUEUE: this.orchestrationQueue },
-        /polling task queue/,
+        withDashboard ? /^(?=[\s\S]*polling task queue)(?=[\s\S]*dashboard on )/ : /polling task queue/,
       ),
     ]);
     this.orchestrator = orchestrator;
+    if (withDashboard) this.dashboard = /dashboard on (http:\/\/\S+?)\/?\s/.exec(orchestrator.output())![1];
   }
 
   async startWorker(): Promise<RunningProcess> {

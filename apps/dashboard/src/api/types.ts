@@ -1,0 +1,209 @@
+// The REST API's shapes as this page reads them (apps/orchestrator/src/**/*.views.ts). Dates
+// arrive as ISO strings.
+
+export type SuiteStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type RunStatus = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+
+export interface CheckpointView {
+  id: string;
+  step: number;
+  tokensSeen: number;
+  uri: string;
+  sha256: string;
+  bytes: number;
+  consumedSha256: string | null;
+  meanLoss: number | null;
+  createdAt: string;
+}
+
+export interface RunView {
+  id: string;
+  name: string;
+  modelName: string;
+  variant: string;
+  status: RunStatus;
+  error: string | null;
+  seed: number;
+  placement: string;
+  parentRunId: string | null;
+  branchStep: number | null;
+  transform: string | null;
+  checkpointSteps: number[];
+  checkpoints: CheckpointView[];
+  /** The last recorded optimiser step (0 before the first). */
+  step: number;
+  totalSteps: number;
+  /** The loss at `step`. */
+  lastLoss: number | null;
+  parameters: number | null;
+  workflowId: string | null;
+  backend: string | null;
+  codeVersion: string | null;
+}
+
+export interface BackendProbeView {
+  taskQueue: string;
+  hostname: string;
+  backend: string;
+  blas: string;
+  threads: number;
+  cudaDevice: string | null;
+  createdAt: string;
+}
+
+export interface SuiteView {
+  id: string;
+  name: string;
+  status: SuiteStatus;
+  error: string | null;
+  specHash: string;
+  /** The validated spec (defaults filled in), as JSON text. */
+  specJson: string;
+  workflowId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  runs: RunView[];
+  probes: BackendProbeView[];
+}
+
+/** A live run as the suite's event stream (or its progress endpoint) reports it. */
+export interface LiveRun {
+  runId: string;
+  name: string;
+  status: string;
+  step: number;
+  totalSteps: number;
+  lastLoss: number | null;
+  tokensPerSecond: number | null;
+  etaSeconds: number | null;
+}
+
+/** `GET /suites/:id/progress`: the same facts under the workflow's own word for the status. */
+export type RunProgressView = Omit<LiveRun, 'status'> & { state: string };
+
+/** The `progress` event of `GET /suites/:id/events`. */
+export interface SuiteProgressEvent {
+  status: SuiteStatus;
+  runs: LiveRun[];
+}
+
+export interface LossPoint {
+  step: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+}
+
+export interface EvaluationView {
+  id: string;
+  runId: string;
+  run: string;
+  model: string;
+  variant: string;
+  seed: number;
+  checkpointId: string;
+  step: number;
+  tokens: number;
+  task: string;
+  metric: string;
+  shots: number;
+  value: number;
+  stderr: number | null;
+  n: number;
+}
+
+export interface EvaluationRequestView {
+  workflowId: string;
+  /** The (task, shots) pairs requested, as task@shots. */
+  tasks: string[];
+}
+
+export type AnalysisStatus = 'pending' | 'running' | 'completed' | 'failed';
+
+export interface ArtifactView {
+  name: string;
+  /** table, figure, chart-spec, scores, … */
+  kind: string;
+  mediaType: string;
+  bytes: number;
+  sha256: string;
+  uri: string;
+  /** GET this path of the API for the bytes. */
+  downloadPath: string;
+}
+
+export interface AnalysisView {
+  id: string;
+  suiteId: string;
+  kind: string;
+  params: Record<string, unknown>;
+  status: AnalysisStatus;
+  error: string | null;
+  workflowId: string | null;
+  codeVersion: string | null;
+  updatedAt: string;
+  completedAt: string | null;
+  artifacts: ArtifactView[];
+}
+
+export type TableCell = string | number | boolean | null;
+
+export interface AnalysisResult {
+  /** The headline table. */
+  table?: Record<string, TableCell>[];
+  /** Its columns, in order. */
+  columns?: string[];
+  summary?: string[];
+}
+
+export interface AnalysisDetailView extends AnalysisView {
+  result: AnalysisResult | null;
+}
+
+export interface ResumedRunView {
+  runId: string;
+  name: string;
+  branchStep: number;
+  workflowId: string;
+}
+
+export const LINEAGE_KINDS = [
+  'suite',
+  'corpus',
+  'tokenizer',
+  'dataset',
+  'order',
+  'model-config',
+  'run',
+  'checkpoint',
+  'evaluation',
+  'analysis',
+  'artifact',
+  'file',
+  'code',
+] as const;
+export type LineageKind = (typeof LINEAGE_KINDS)[number];
+
+export interface LineageNode {
+  /** `${kind}:${id}` */
+  key: string;
+  kind: LineageKind;
+  id: string;
+  label: string;
+  attributes: Record<string, string | number | boolean | null>;
+}
+
+/** `from` was derived from `to`. */
+export interface LineageEdge {
+  from: string;
+  to: string;
+  relation: string;
+}
+
+export interface LineageGraph {
+  root: string;
+  nodes: LineageNode[];
+  upstream: LineageEdge[];
+  downstream: LineageEdge[];
+  truncated: boolean;
+}
