@@ -95,7 +95,8 @@ export class SuiteEventsService {
         return {
           runId: r.id,
           name: r.name,
-          status: r.status,
+          // A pause or cancel takes effect between segments; the workflow knows of it at once.
+          status: live && live.state !== 'running' ? live.state : r.status,
           step: Math.max(recorded?.step ?? 0, live?.step ?? 0),
           totalSteps: (r.training as { steps: number }).steps,
           lastLoss: live?.lastLoss ?? recorded?.loss ?? null,
