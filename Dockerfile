@@ -16,6 +16,7 @@ COPY libs/suite-spec/package.json libs/suite-spec/
 COPY libs/workflows/package.json libs/workflows/
 COPY libs/evals/package.json libs/evals/
 COPY libs/analysis/package.json libs/analysis/
+COPY libs/cluster/package.json libs/cluster/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN bash scripts/build-native.sh \

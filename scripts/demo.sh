@@ -7,6 +7,8 @@ cd "$COHORT_ROOT"
 bash scripts/setup.sh
 bash scripts/services/apps.sh start
 export COHORT_API_URL="http://127.0.0.1:${PORT:-3000}"
+# The admin token setup made (the CLI would find it there anyway; named here so the demo says so).
+export COHORT_TOKEN_FILE="$COHORT_STATE/admin-token"
 spec="${1:-examples/tiny-suite.yaml}"
 shared="${COHORT_SHARED_DATA:-$COHORT_ROOT/../shared/data}"
 if [ ! -d "$shared" ]; then
@@ -29,5 +31,6 @@ Where to look:
   logs      $COHORT_STATE/logs/
 The orchestrator and gpu-worker keep running; stop them with: bash scripts/services/apps.sh stop
 
-Dashboard: http://127.0.0.1:${DASHBOARD_PORT:-3001}/
+Dashboard: http://127.0.0.1:${DASHBOARD_PORT:-3001}/  (sign in with a token: the admin one is in
+  $COHORT_TOKEN_FILE; make a read-only one with: cohort token create --name NAME --role viewer)
 INFO

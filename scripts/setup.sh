@@ -11,7 +11,9 @@ started=$SECONDS
 # with the engine's own kernels) for the native engine; PostgreSQL; Chromium for the dashboard's
 # browser tests (driven by playwright-core, which downloads no browser of its own).
 apt_ensure build-essential cmake libopenblas-openmp-dev postgresql chromium
-command -v node >/dev/null || die "Node.js >= 20.3 is required"
+# 20.19: @kubernetes/client-node is an ES module loaded with require().
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null \
+  || die "Node.js >= 20.19 is required (found $(node --version 2>/dev/null || echo none))"
 
 # npm dependencies: reinstalled only when the lockfile changed since the last install.
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
@@ -34,6 +36,10 @@ bash scripts/build-dashboard.sh
 
 bash scripts/services/postgres.sh
 bash scripts/services/temporal.sh
+bash scripts/services/kubernetes.sh
 node libs/lineage/dist/src/migrate-cli.js "$DATABASE_URL" "$TEST_DATABASE_URL"
+# The first admin API token, straight into the database (kept while it stays valid); the CLI and
+# the demo read it from this 0600 file. Its path is logged, never the token.
+node libs/lineage/dist/src/token-cli.js ensure-admin "$DATABASE_URL" "$COHORT_STATE/admin-token"
 
 log "setup done in $((SECONDS - started)) s"

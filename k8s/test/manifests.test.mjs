@@ -49,7 +49,9 @@ const APP_CONFIG = {
 const configMap = load(join(k8s, 'base/config.yaml')).find((o) => o.kind === 'ConfigMap');
 const secret = load(join(k8s, 'base/config.yaml')).find((o) => o.kind === 'Secret');
 
-const overlays = ['base', 'overlays/local-cpu', 'overlays/gpu-h100'];
+const overlays = ['base', 'overlays/local-cpu', 'overlays/gpu-h100', 'overlays/gpu-pool'];
+// The generic pool overlay holds only its pool (applied next to another overlay), not the base.
+const poolOnly = new Set(['overlays/gpu-pool']);
 
 for (const name of overlays) {
   const { kustomization, objects } = collect(join(k8s, name));
@@ -67,7 +69,7 @@ for (const name of overlays) {
   });
 
   test(`${name}: deployments run the real entry points with the env they read`, () => {
-    assert.ok(deployments.length >= 2);
+    assert.ok(deployments.length >= (poolOnly.has(name) ? 1 : 2));
     for (const d of deployments) {
       const labels = d.spec.template.metadata.labels;
       for (const [k, v] of Object.entries(d.spec.selector.matchLabels)) assert.equal(labels[k], v, `${d.metadata.name}: selector ${k}`);
@@ -91,7 +93,44 @@ for (const name of overlays) {
       }
     }
   });
+
+  test(`${name}: every gpu-worker Deployment has a PodDisruptionBudget, and a GPU pool's replicas are left to the scaler`, () => {
+    const budgets = objects.filter((o) => o.kind === 'PodDisruptionBudget');
+    for (const d of deployments.filter((o) => o.metadata.labels['app.kubernetes.io/name'] === 'gpu-worker')) {
+      const labels = d.spec.template.metadata.labels;
+      const pdb = budgets.find((b) => Object.entries(b.spec.selector.matchLabels).every(([k, v]) => labels[k] === v));
+      assert.ok(pdb, `${d.metadata.name}: no PodDisruptionBudget selects its Pods`);
+      assert.equal(pdb.spec.maxUnavailable, 1);
+      const gpus = d.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu'];
+      if (gpus) assert.equal(d.spec.replicas, undefined, `${d.metadata.name}: replicas belong to the pool scaler`);
+    }
+  });
 }
+
+test("the orchestrator runs as its ServiceAccount, bound to a Role with exactly the pool scaler's rights", () => {
+  const { objects } = collect(join(k8s, 'base'));
+  const d = objects.find((o) => o.metadata.name === 'orchestrator' && o.kind === 'Deployment');
+  assert.equal(d.spec.template.spec.serviceAccountName, 'orchestrator');
+  const role = objects.find((o) => o.kind === 'Role' && o.metadata.name === 'orchestrator-pools');
+  const rights = role.rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${r.apiGroups[0] || 'core'}/${res}:${v}`))).sort();
+  assert.deepEqual(rights, [
+    'apps/deployments/scale:get', 'apps/deployments/scale:patch', 'apps/deployments/scale:update',
+    'apps/deployments:get', 'apps/deployments:list', 'apps/deployments:watch',
+    'batch/jobs:create', 'batch/jobs:delete', 'batch/jobs:get', 'batch/jobs:list', 'batch/jobs:watch',
+    'core/pods:get', 'core/pods:list', 'core/pods:watch',
+  ]);
+  const binding = objects.find((o) => o.kind === 'RoleBinding');
+  assert.deepEqual([binding.roleRef.name, binding.subjects[0].kind, binding.subjects[0].name], ['orchestrator-pools', 'ServiceAccount', 'orchestrator']);
+});
+
+test("the H100 overlay's pool parses as the orchestrator's COHORT_POOLS", () => {
+  const { parsePools } = require(join(root, 'libs/cluster'));
+  const { kustomization } = collect(join(k8s, 'overlays/gpu-h100'));
+  const patch = kustomization.patches.find((p) => p.target.name === 'cohort-pools');
+  const value = parseAllDocuments(patch.patch)[0].toJSON()[0].value;
+  const pools = parsePools(parseAllDocuments(value)[0].toJSON());
+  assert.deepEqual(pools.map((p) => [p.name, p.taskQueue, p.deployment, p.maxReplicas]), [['gpu-h100', 'gpu-h100', 'gpu-worker-gpu-h100', 16]]);
+});
 
 test('the orchestrator is ready on /health but only restarted when it stops serving', () => {
   const d = collect(join(k8s, 'base')).objects.find((o) => o.metadata.name === 'orchestrator' && o.kind === 'Deployment');

@@ -32,7 +32,7 @@ wait_for() {
   return 1
 }
 
-# Defaults for the embedded services. Set DATABASE_URL or TEMPORAL_ADDRESS before running a script
+# Defaults for the embedded services. Set DATABASE_URL, TEMPORAL_ADDRESS or KUBECONFIG before running a script
 # to use your own server instead: nothing is started for it then. The decision is made once per
 # process tree (nested scripts inherit it).
 if [ -z "${COHORT_PG_EMBEDDED:-}" ]; then
@@ -41,9 +41,13 @@ fi
 if [ -z "${COHORT_TEMPORAL_EMBEDDED:-}" ]; then
   if [ -n "${TEMPORAL_ADDRESS:-}" ]; then COHORT_TEMPORAL_EMBEDDED=0; else COHORT_TEMPORAL_EMBEDDED=1; fi
 fi
-export COHORT_PG_EMBEDDED COHORT_TEMPORAL_EMBEDDED
+if [ -z "${COHORT_KUBE_EMBEDDED:-}" ]; then
+  if [ -n "${KUBECONFIG:-}" ]; then COHORT_KUBE_EMBEDDED=0; else COHORT_KUBE_EMBEDDED=1; fi
+fi
+export COHORT_PG_EMBEDDED COHORT_TEMPORAL_EMBEDDED COHORT_KUBE_EMBEDDED
 export COHORT_PG_PORT="${COHORT_PG_PORT:-5432}"
 export DATABASE_URL="${DATABASE_URL:-postgresql://cohort:cohort@127.0.0.1:${COHORT_PG_PORT}/cohort}"
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgresql://cohort:cohort@127.0.0.1:${COHORT_PG_PORT}/cohort_test}"
 export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
 export TEMPORAL_NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
+export KUBECONFIG="${KUBECONFIG:-$COHORT_STATE/kubernetes/admin.kubeconfig}"

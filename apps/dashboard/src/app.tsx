@@ -1,10 +1,14 @@
+import { useSyncExternalStore } from 'react';
+import { session } from './api/session';
 import { ApiDownBanner } from './components/api-down-banner';
 import { ErrorBoundary } from './components/error-boundary';
+import { SessionBadge } from './components/session-badge';
 import { usePathname } from './routes/history';
 import { Link } from './routes/link';
 import { paths, routeOf, type Route } from './routes/paths';
 import { LineagePage } from './views/lineage-page';
 import { NotFoundPage } from './views/not-found-page';
+import { SignInPage } from './views/sign-in-page';
 import { SuitePage } from './views/suite/suite-page';
 import { SuitesPage } from './views/suites-page';
 
@@ -24,6 +28,7 @@ function page(route: Route, pathname: string) {
 
 export function App() {
   const pathname = usePathname();
+  const signedOut = useSyncExternalStore(session.subscribe, session.current);
   return (
     <>
       <header className="app-header">
@@ -31,10 +36,11 @@ export function App() {
           Cohort
         </Link>
         <span className="muted">training dynamics, and where every number came from</span>
+        {signedOut === null && <SessionBadge />}
       </header>
       <ApiDownBanner />
       <main>
-        <ErrorBoundary key={pathname}>{page(routeOf(pathname), pathname)}</ErrorBoundary>
+        {signedOut !== null ? <SignInPage reason={signedOut} /> : <ErrorBoundary key={pathname}>{page(routeOf(pathname), pathname)}</ErrorBoundary>}
       </main>
     </>
   );

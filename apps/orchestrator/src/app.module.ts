@@ -2,10 +2,13 @@ import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { AnalysesModule } from './analyses/analyses.module';
+import { AuthModule } from './auth/auth.module';
+import { AuditModule } from './audit/audit.module';
 import { ConfigModule } from './config/config.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
 import { HealthController } from './health/health.controller';
 import { LineageModule } from './lineage/lineage.module';
+import { PoolsModule } from './pools/pools.module';
 import { SuitesModule } from './suites/suites.module';
 import { TemporalModule } from './temporal/temporal.module';
 
@@ -14,6 +17,7 @@ import { TemporalModule } from './temporal/temporal.module';
     ConfigModule,
     LineageModule,
     TemporalModule,
+    PoolsModule,
     GraphQLModule.forRoot<ApolloDriverConfig>({
       driver: ApolloDriver,
       autoSchemaFile: true, // code-first: the schema is generated from the decorated classes
@@ -25,6 +29,8 @@ import { TemporalModule } from './temporal/temporal.module';
     EvaluationsModule,
     AnalysesModule,
     SuitesModule,
+    AuthModule,
+    AuditModule,
   ],
   controllers: [HealthController],
 })

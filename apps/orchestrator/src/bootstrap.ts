@@ -18,6 +18,8 @@ export async function createApp(): Promise<INestApplication> {
       .setTitle('Cohort orchestrator')
       .setDescription('Suites of GPT-NeoX models trained on one data order, with lineage')
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API token (cohort token create); every route but /health needs one' })
+      .addSecurityRequirements('bearer')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

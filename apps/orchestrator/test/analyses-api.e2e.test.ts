@@ -52,13 +52,13 @@ const post = (suiteId: string, analyses: unknown) => stack.request('POST', `/sui
 const graphql = (query: string, variables: Record<string, unknown>) => stack.request('POST', '/graphql', { query, variables });
 
 async function download(path: string): Promise<{ status: number; type: string | null; disposition: string | null; bytes: Buffer; text: string }> {
-  const res = await fetch(`${stack.api}${path}`);
+  const res = await fetch(`${stack.api}${path}`, { headers: stack.auth('viewer') });
   const bytes = Buffer.from(await res.arrayBuffer());
   return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), bytes, text: bytes.toString('utf8') };
 }
 
 const cohort = (...args: string[]) =>
-  exec(process.execPath, [join(repoRoot, 'apps/orchestrator/dist/src/cli/main.js'), ...args], { env: { ...process.env, COHORT_API_URL: stack.api }, cwd: files });
+  exec(process.execPath, [join(repoRoot, 'apps/orchestrator/dist/src/cli/main.js'), ...args], { env: { ...process.env, ...stack.cliEnv('operator') }, cwd: files });
 
 before(() => stack.start());
 after(async () => {
@@ -129,8 +129,11 @@ describe('analyses API', () => {
     const row = await ensureEntry(stack.db, suiteId, entry);
     const csv = Buffer.from('run,step,memorized\nm-standard,2,0.125\n');
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(300), Buffer.from([0, 0xff, 0])]);
-    const onDisk = join(files, 'scores.bin');
+    const onDisk = join(stack.dataDir, 'scores.bin');
     writeFileSync(onDisk, randomBytes(64));
+    // Readable, but outside Cohort's data dir: never served.
+    const outside = join(files, 'outside.bin');
+    writeFileSync(outside, randomBytes(16));
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     const result = {
       table: [
@@ -150,6 +153,7 @@ describe('analyses API', () => {
         { name: 'memorization.png', kind: 'figure', mediaType: 'image/png', uri: `cohort-db://${row.id}/memorization.png`, sha256: sha(png), bytes: png.length, content: new Uint8Array(png) },
         { name: 'scores.bin', kind: 'scores', mediaType: 'application/octet-stream', uri: pathToFileURL(onDisk).href, sha256: sha(readFileSync(onDisk)), bytes: 64 },
         { name: 'elsewhere.bin', kind: 'scores', mediaType: 'application/octet-stream', uri: `file:///nowhere-${process.pid}/elsewhere.bin`, sha256: 'e'.repeat(64), bytes: 10 },
+        { name: 'outside.bin', kind: 'scores', mediaType: 'application/octet-stream', uri: pathToFileURL(outside).href, sha256: sha(readFileSync(outside)), bytes: 16 },
       ],
     });
 
@@ -174,7 +178,7 @@ describe('analyses API', () => {
       { bytes: csvView.bytes, sha256: csvView.sha256, mediaType: csvView.mediaType, kind: csvView.kind, downloadPath: csvView.downloadPath },
       { bytes: csv.length, sha256: sha(csv), mediaType: 'text/csv', kind: 'table', downloadPath: `/analyses/${row.id}/artifacts/memorization.csv` },
     );
-    assert.deepEqual(shown.body.artifacts.map((a: any) => a.name), ['elsewhere.bin', 'memorization.csv', 'memorization.png', 'scores.bin']);
+    assert.deepEqual(shown.body.artifacts.map((a: any) => a.name), ['elsewhere.bin', 'memorization.csv', 'memorization.png', 'outside.bin', 'scores.bin']);
 
     for (const [name, bytes, type] of [['memorization.csv', csv, 'text/csv'], ['memorization.png', png, 'image/png'], ['scores.bin', readFileSync(onDisk), 'application/octet-stream']] as const) {
       const got = await download(`/analyses/${row.id}/artifacts/${name}`);
@@ -186,6 +190,9 @@ describe('analyses API', () => {
     const away = await download(`/analyses/${row.id}/artifacts/elsewhere.bin`);
     assert.equal(away.status, 404);
     assert.match(JSON.parse(away.text).message, /lives at file:\/\/\/nowhere-\d+\/elsewhere\.bin/);
+    const outsideDataDir = await download(`/analyses/${row.id}/artifacts/outside.bin`);
+    assert.equal(outsideDataDir.status, 404);
+    assert.match(JSON.parse(outsideDataDir.text).message, /only files in Cohort's data dir are served/);
     assert.equal((await download(`/analyses/${row.id}/artifacts/no-such.csv`)).status, 404);
 
     // The same entry asked again (spelled with its defaults) is the same, completed analysis.
@@ -220,7 +227,7 @@ describe('analyses API', () => {
     await cohort('analysis', 'download', row.id, 'memorization.png', '--out', join(files, 'figure.png'));
     assert.ok(readFileSync(join(files, 'figure.png')).equals(png));
     const listed = await cohort('suite', 'analyses', suiteId, '--wait');
-    assert.match(listed.stdout, new RegExp(`^${row.id}  memorization  completed  4 artefacts$`, 'm'));
+    assert.match(listed.stdout, new RegExp(`^${row.id}  memorization  completed  5 artefacts$`, 'm'));
   });
 
   test('asking twice starts one workflow and returns the same ids; a failed analysis starts again under its id', async () => {

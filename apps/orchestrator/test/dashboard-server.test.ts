@@ -11,10 +11,11 @@ import { freePort } from './support/processes';
 // The dashboard's HTTP server over real sockets: a fixture build, and an upstream API that
 // records what reached it (or no API at all).
 const root = mkdtempSync(join(tmpdir(), 'cohort-dashboard-'));
-const seen: { method: string; url: string; body: string; cookie?: string }[] = [];
+const seen: { method: string; url: string; body: string; cookie?: string; authorization?: string }[] = [];
 let api: Server;
 let dashboard: Server;
 let base = '';
+const GOOD_TOKEN = 'cohort_good';
 
 const listen = async (server: Server): Promise<string> => {
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
@@ -29,7 +30,12 @@ before(async () => {
   api = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c)).on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, body, cookie: req.headers.cookie });
+      seen.push({ method: req.method!, url: req.url!, body, cookie: req.headers.cookie, authorization: req.headers.authorization });
+      if (req.url === '/me') {
+        const known = req.headers.authorization === `Bearer ${GOOD_TOKEN}`;
+        res.writeHead(known ? 200 : 401, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify(known ? { id: 't1', name: 'tester', role: 'viewer' } : { message: 'unknown token' }));
+      }
       if (req.url === '/events') {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write('event: progress\ndata: {"n":1}\n\n'); // and the stream stays open
@@ -80,7 +86,7 @@ describe('the dashboard server', () => {
     const post = await fetch(`${base}/api/suites/abc/pause?x=1`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
     assert.equal(post.status, 200);
     assert.deepEqual(await post.json(), { echoed: '/suites/abc/pause?x=1' });
-    assert.deepEqual(seen[0], { method: 'POST', url: '/suites/abc/pause?x=1', body: '{"a":1}', cookie: undefined });
+    assert.deepEqual(seen[0], { method: 'POST', url: '/suites/abc/pause?x=1', body: '{"a":1}', cookie: undefined, authorization: undefined });
     assert.equal((await fetch(`${base}/api/missing`)).status, 404);
     // The first event arrives while the upstream stream is still open.
     const controller = new AbortController();
@@ -89,6 +95,31 @@ describe('the dashboard server', () => {
     const first = new TextDecoder().decode((await reader.read()).value);
     assert.match(first, /event: progress/);
     controller.abort();
+  });
+
+  test('signs in with a token the API knows, into an HttpOnly SameSite=Strict cookie it turns into the bearer token', async () => {
+    const signIn = (token: string, type = 'application/json') =>
+      fetch(`${base}/session`, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ token }) });
+    const refused = await signIn('cohort_bad');
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('set-cookie'), null);
+    assert.equal((await signIn(GOOD_TOKEN, 'text/plain')).status, 415, 'no cross-site form can sign a browser in');
+    assert.equal((await fetch(`${base}/session`)).status, 401, 'not signed in yet');
+
+    const accepted = await signIn(GOOD_TOKEN);
+    assert.equal(accepted.status, 200);
+    assert.deepEqual(await accepted.json(), { name: 'tester', role: 'viewer' });
+    const cookie = accepted.headers.get('set-cookie')!;
+    assert.match(cookie, /^cohort_token=cohort_good; HttpOnly; SameSite=Strict; Path=\//);
+    assert.equal((await (await fetch(`${base}/session`, { headers: { cookie } })).json() as { name: string }).name, 'tester');
+
+    seen.length = 0;
+    await fetch(`${base}/api/suites`, { headers: { cookie: `${cookie.split(';')[0]}; other=1` } });
+    assert.equal(seen[0].authorization, `Bearer ${GOOD_TOKEN}`);
+    assert.equal(seen[0].cookie, undefined, 'the cookie stays with the dashboard');
+
+    const out = await fetch(`${base}/session`, { method: 'DELETE', headers: { cookie } });
+    assert.match(out.headers.get('set-cookie')!, /^cohort_token=; .*Max-Age=0/);
   });
 
   test('an unreachable API is a 502 that says so, and the page itself still loads', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { eventually, repoRoot } from './support/processes';
 import { TestStack } from './support/stack';
 
@@ -34,12 +34,15 @@ const spec = () => ({
 });
 
 let browser: Browser;
+/** Signed in with an operator token: the pages most tests open. */
+let operator: BrowserContext;
+const VIEWPORT = { width: 1400, height: 1000 };
 let suiteId = '';
 /** Console errors and warnings, and uncaught exceptions, of every page a test opens. */
 const problems: string[] = [];
 
-async function open(path: string, options: { watch?: boolean } = {}): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+async function open(path: string, options: { watch?: boolean; context?: BrowserContext } = {}): Promise<Page> {
+  const page = await (options.context ?? operator).newPage();
   if (options.watch !== false) {
     page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${path}: ${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`${path}: ${e.message}`));
@@ -72,9 +75,14 @@ before(async () => {
   mkdirSync(shots, { recursive: true });
   await stack.start();
   browser = await chromium.launch({ executablePath: CHROMIUM });
+  operator = await browser.newContext({ viewport: VIEWPORT });
+  // The context's request API shares its cookies: this is the sign-in a person does on the page.
+  const signIn = await operator.request.post(`${stack.dashboard}/session`, { data: { token: stack.tokens.operator } });
+  assert.equal(signIn.status(), 200, await signIn.text());
 });
 
 after(async () => {
+  await operator?.close();
   await browser?.close();
   await stack.stop();
 });
@@ -122,6 +130,38 @@ describe('the dashboard, in Chromium', () => {
     await page.getByRole('button', { name: 'Confirm' }).click();
     await eventually('no run to show paused', async () => (!(await statuses()).includes('paused') ? true : undefined), 60_000);
     await page.close();
+  });
+
+  test('signed out, every page is the sign-in page; a bad token is refused there', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await open(`/suites/${suiteId}`, { context, watch: false });
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor({ timeout: 15_000 });
+    await page.getByText(/needs a viewer token/).waitFor();
+    await assertAccessible(page, 'sign-in page');
+    await page.getByLabel('API token').fill('cohort_not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('Sign-in failed: that token is unknown or revoked').waitFor();
+    await screenshot(page, 'sign-in');
+    await context.close();
+  });
+
+  // The suite may have finished by now: the guard refuses a viewer's pause before any handler looks.
+  test('a viewer signs in and sees the pages, but the Pause button is refused with the 403 message', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await open(`/suites/${suiteId}`, { context, watch: false });
+    await page.getByLabel('API token').fill(stack.tokens.viewer);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('tr[data-run]').first().waitFor({ timeout: 15_000 });
+    await page.locator('[data-session="viewer"]').waitFor();
+    const cookies = await context.cookies();
+    assert.deepEqual(cookies.map((c) => [c.name, c.httpOnly, c.sameSite]), [['cohort_token', true, 'Strict']]);
+    await page.getByRole('button', { name: 'Pause suite' }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('[role="status"]').getByText(/failed: .*needs the operator role; token ".*" is a viewer token/).waitFor({ timeout: 15_000 });
+    await screenshot(page, 'viewer-refused');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor({ timeout: 15_000 });
+    await context.close();
   });
 
   test('once finished, every chart has the series and points the API has', async () => {

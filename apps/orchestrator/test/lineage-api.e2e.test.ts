@@ -119,7 +119,8 @@ describe('lineage API', () => {
       /listening on/,
     );
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/lineage/run/${ids.run}`);
+      // The guard itself needs the database to check a token: it is the one to answer 503.
+      const res = await fetch(`http://127.0.0.1:${port}/lineage/run/${ids.run}`, { headers: stack.auth('viewer') });
       const body: any = await res.json();
       assert.equal(res.status, 503, JSON.stringify(body));
       assert.equal(body.dependency, 'postgres');

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLineageClient, type LineageClient } from '@cohort/lineage';
+import { basename, join } from 'node:path';
+import { createApiToken, createLineageClient, type LineageClient } from '@cohort/lineage';
 import { Client, Connection } from '@temporalio/client';
 import {
   eventually,
@@ -25,6 +25,9 @@ let orchestrator: RunningProcess;
 let gpuWorker: RunningProcess;
 let api: string;
 let db: LineageClient;
+/** An operator token made for this test straight in the database (deleted after it). */
+let operator: { id: string; token: string };
+const authorization = () => ({ authorization: `Bearer ${operator.token}` });
 const dataDir = mkdtempSync(join(tmpdir(), 'cohort-e2e-'));
 
 // The smallest real suite: a few steps of the tiniest preset on a small synthetic corpus.
@@ -42,7 +45,7 @@ const spec = (name: string) => ({
 async function json(path: string, init?: RequestInit): Promise<{ status: number; body: any }> {
   const res = await fetch(`${api}${path}`, {
     ...init,
-    headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) },
+    headers: { 'content-type': 'application/json', ...authorization(), ...(init?.headers ?? {}) },
   });
   return { status: res.status, body: await res.json() };
 }
@@ -52,6 +55,7 @@ const graphql = (query: string, variables?: Record<string, unknown>) =>
 
 before(async () => {
   db = createLineageClient(testDatabaseUrl);
+  operator = await createApiToken(db, `suite-launch test ${process.pid}`, 'operator');
   const port = await freePort();
   api = `http://127.0.0.1:${port}`;
   const common = { DATABASE_URL: testDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress, COHORT_DATA_DIR: dataDir };
@@ -82,6 +86,7 @@ async function countWorkflows(): Promise<number> {
 
 after(async () => {
   await Promise.all([orchestrator?.stop(), gpuWorker?.stop()]);
+  if (operator) await db.apiToken.delete({ where: { id: operator.id } });
   await db?.$disconnect();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -151,7 +156,18 @@ describe('suite launch, end to end', () => {
       badSpecs: Array<[string, unknown, string]>;
     };
     const missingCorpus = { ...spec('missing-corpus'), corpus: { kind: 'files', paths: ['/no/such/corpus.jsonl'] } };
-    const cases = [...badSpecs, ['missing corpus file', missingCorpus, 'corpus.paths[0]'] as [string, unknown, string]];
+    // Escapes from the data roots (this orchestrator's data dir and the shared data folder).
+    const outside = mkdtempSync(join(tmpdir(), 'cohort-outside-'));
+    writeFileSync(join(outside, 'secret.txt'), 'not for the API\n');
+    symlinkSync(join(outside, 'secret.txt'), join(dataDir, 'link-out.txt'));
+    const corpusAt = (name: string, path: string) => ({ ...spec(name), corpus: { kind: 'files', paths: [path] } });
+    const escapes: Array<[string, unknown, string]> = [
+      ['/etc/passwd as the corpus', corpusAt('etc-passwd', '/etc/passwd'), 'corpus.paths[0]'],
+      ['a .. out of the data dir', corpusAt('dot-dot', join(dataDir, '..', basename(outside), 'secret.txt')), 'corpus.paths[0]'],
+      ['a symlink pointing out', corpusAt('symlink', join(dataDir, 'link-out.txt')), 'corpus.paths[0]'],
+      ['a tokenizer outside', { ...spec('tokenizer-out'), tokenizer: { kind: 'file', path: join(outside, 'secret.txt') } }, 'tokenizer.path'],
+    ];
+    const cases = [...badSpecs, ['missing corpus file', missingCorpus, 'corpus.paths[0]'] as [string, unknown, string], ...escapes];
     assert.ok(cases.length >= 20);
     const suitesBefore = await db.suite.count();
     const workflowsBefore = await countWorkflows();
@@ -162,6 +178,12 @@ describe('suite launch, end to end', () => {
     }
     assert.equal(await db.suite.count(), suitesBefore);
     assert.equal(await countWorkflows(), workflowsBefore);
+    const escaped = await json('/suites', { method: 'POST', body: JSON.stringify(escapes[2][1]) });
+    assert.match(escaped.body.issues[0].message, /is outside the data roots \(it resolves to .*secret\.txt\)/);
+    const viaGraphql = await graphql('mutation($s: String!) { launchSuite(spec: $s) { id } }', { s: JSON.stringify(escapes[0][1]) });
+    assert.equal(viaGraphql.body.errors[0].extensions.code, 'BAD_USER_INPUT');
+    assert.deepEqual(viaGraphql.body.errors[0].extensions.issues.map((i: { path: string }) => i.path), ['corpus.paths[0]']);
+    rmSync(outside, { recursive: true, force: true });
   });
 
   test('GraphQL launchSuite validates the YAML spec and reports field paths', async () => {
@@ -230,7 +252,7 @@ describe('when a dependency is down', () => {
       const name = `no-temporal-${Date.now()}`;
       const res = await fetch(`${url}/suites`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...authorization() },
         body: JSON.stringify(spec(name)),
       });
       const body: any = await res.json();
@@ -253,9 +275,10 @@ describe('when a dependency is down', () => {
       assert.equal(report.postgres.up, false);
       assert.equal(report.temporal.up, true);
 
+      // The guard cannot check the token without the database: it answers the 503 itself.
       for (const [path, init] of [
-        ['/suites', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec('x')) }],
-        ['/suites', {}],
+        ['/suites', { method: 'POST', headers: { 'content-type': 'application/json', ...authorization() }, body: JSON.stringify(spec('x')) }],
+        ['/suites', { headers: authorization() }],
       ] as const) {
         const res = await fetch(`${url}${path}`, init);
         const body: any = await res.json();

@@ -6,3 +6,5 @@ export * from './runs';
 export * from './evaluations';
 export * from './analyses';
 export * from './graph';
+export * from './tokens';
+export * from './audit';

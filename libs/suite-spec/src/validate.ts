@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { sharedDataDir } from '@cohort/data';
 import { checkpointSteps } from './checkpoint-schedule';
+import { dataRootIssue } from './data-roots';
 import { evalDataIssues, evalsIssues, evalsSchema, expandEvals, type EvalPlan, type EvalsIssue } from './evals';
 import { analysisEntrySchema, analysisIssues, type AnalysisEntry } from './analyses';
 import { suiteSpecSchema, type SuiteSpec } from './schema';
@@ -27,8 +27,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 export interface ValidateOptions {
-  /** Also check that the files the spec names exist here (the API does; a remote CLI cannot). */
-  checkPaths?: boolean;
+  /**
+   * Also check the files the spec names, here (the API does; a remote CLI cannot): each must
+   * exist and resolve inside one of `dataRoots`, the folders this server may read specs' data from.
+   */
+  checkPaths?: { dataRoots: readonly string[] };
 }
 
 /** Validates a parsed spec (object) and returns it with defaults filled in, or throws with every issue. */
@@ -40,22 +43,22 @@ export function validateSuiteSpec(input: unknown, options: ValidateOptions = {})
     );
   }
   if (options.checkPaths) {
-    const missing = missingPaths(result.data);
-    if (missing.length > 0) throw new InvalidSuiteSpecError(missing);
+    const unreadable = pathIssues(result.data, options.checkPaths.dataRoots);
+    if (unreadable.length > 0) throw new InvalidSuiteSpecError(unreadable);
   }
   return result.data;
 }
 
-function missingPaths(spec: SuiteSpec): SpecIssue[] {
+function pathIssues(spec: SuiteSpec, dataRoots: readonly string[]): SpecIssue[] {
   const issues: SpecIssue[] = [];
   if (spec.corpus.kind === 'files') {
     spec.corpus.paths.forEach((p, i) => {
-      if (!existsSync(p)) issues.push({ path: `corpus.paths[${i}]`, message: `no such file or folder: ${p}` });
+      const message = dataRootIssue(p, dataRoots, 'file or folder');
+      if (message) issues.push({ path: `corpus.paths[${i}]`, message });
     });
   }
-  if (spec.tokenizer.kind === 'file' && !existsSync(spec.tokenizer.path)) {
-    issues.push({ path: 'tokenizer.path', message: `no such file: ${spec.tokenizer.path}` });
-  }
+  const tokenizer = spec.tokenizer.kind === 'file' ? dataRootIssue(spec.tokenizer.path, dataRoots, 'file') : undefined;
+  if (tokenizer) issues.push({ path: 'tokenizer.path', message: tokenizer });
   issues.push(...atPath(['evals'], evalDataIssues(spec.evals, sharedDataDir())));
   return issues;
 }

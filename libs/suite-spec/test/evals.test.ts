@@ -67,7 +67,7 @@ test('with checkPaths, a task whose data file is missing is rejected at its fiel
   });
   const spec = { ...minimal, evals: ['synthetic_arithmetic', 'piqa'] };
   validateSuiteSpec(spec); // a remote CLI cannot see the server's data
-  const issues = issuesOf(() => validateSuiteSpec(spec, { checkPaths: true }));
+  const issues = issuesOf(() => validateSuiteSpec(spec, { checkPaths: { dataRoots: [empty] } }));
   assert.deepEqual(issues.map((i) => i.path), ['evals.tasks[1]']);
   assert.match(issues[0].message, /piqa|valid/i);
 });

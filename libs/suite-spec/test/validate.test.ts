@@ -1,5 +1,8 @@
-import { test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { validateSuiteSpec, parseSuiteSpec, specHash, InvalidSuiteSpecError } from '../src';
 import { badSpecs, minimal } from './bad-specs';
 
@@ -47,12 +50,63 @@ test('explicit model config fields override the preset', () => {
 });
 
 test('files the spec names must exist when asked to check', () => {
-  const spec = { ...minimal, corpus: { kind: 'files', paths: [__filename, '/no/such/corpus.txt'] } };
+  const spec = { ...minimal, corpus: { kind: 'files', paths: [__filename, join(__dirname, 'no-such-corpus.txt')] } };
   validateSuiteSpec(spec); // a remote CLI cannot see the server's files
   assert.throws(
-    () => validateSuiteSpec(spec, { checkPaths: true }),
-    (err: InvalidSuiteSpecError) => err.issues.length === 1 && err.issues[0].path === 'corpus.paths[1]',
+    () => validateSuiteSpec(spec, { checkPaths: { dataRoots: [__dirname] } }),
+    (err: InvalidSuiteSpecError) => err.issues.length === 1 && err.issues[0].path === 'corpus.paths[1]' && /no such file or folder/.test(err.issues[0].message),
   );
+});
+
+describe('paths a spec names resolve inside the data roots, after .. and symlinks', () => {
+  const base = mkdtempSync(join(tmpdir(), 'cohort-roots-'));
+  const root = join(base, 'data');
+  const outside = join(base, 'secret');
+  mkdirSync(join(root, 'corpus'), { recursive: true });
+  mkdirSync(outside);
+  writeFileSync(join(root, 'corpus', 'a.txt'), 'inside\n');
+  writeFileSync(join(root, 'tokenizer.json'), '{}');
+  writeFileSync(join(outside, 'passwd.txt'), 'outside\n');
+  symlinkSync(join(outside, 'passwd.txt'), join(root, 'link.txt'));
+  mkdirSync(join(root, 'folder-with-link'));
+  writeFileSync(join(root, 'folder-with-link', 'ok.txt'), 'inside\n');
+  symlinkSync(outside, join(root, 'folder-with-link', 'escape'));
+  after(() => rmSync(base, { recursive: true, force: true }));
+  const roots = { dataRoots: [join(base, 'missing-root'), root] };
+  const issuesFor = (spec: object) => {
+    try {
+      validateSuiteSpec({ ...minimal, ...spec }, { checkPaths: roots });
+      return [];
+    } catch (err) {
+      return (err as InvalidSuiteSpecError).issues;
+    }
+  };
+
+  test('inside: files, folders and a tokenizer file are accepted', () => {
+    assert.deepEqual(issuesFor({ corpus: { kind: 'files', paths: [join(root, 'corpus'), join(root, 'corpus', 'a.txt')] }, tokenizer: { kind: 'file', path: join(root, 'tokenizer.json') } }), []);
+  });
+
+  for (const [label, path, why] of [
+    ['an absolute path outside', join(outside, 'passwd.txt'), /is outside the data roots; allowed: /],
+    ['/etc/passwd', '/etc/passwd', /is outside the data roots/],
+    ['a .. out of a root', join(root, '..', 'secret', 'passwd.txt'), /is outside the data roots/],
+    ['a symlink pointing out', join(root, 'link.txt'), /is outside the data roots \(it resolves to .*secret.passwd\.txt\)/],
+    ['a folder holding a symlink that points out', join(root, 'folder-with-link'), /escape, inside .*folder-with-link, is outside the data roots/],
+  ] as const) {
+    test(`${label}: 400 at the field path`, () => {
+      const corpus = issuesFor({ corpus: { kind: 'files', paths: [join(root, 'corpus'), path] } });
+      assert.deepEqual(corpus.map((i) => i.path), ['corpus.paths[1]']);
+      assert.match(corpus[0].message, why);
+      if (path.endsWith('.txt')) {
+        const tokenizer = issuesFor({ tokenizer: { kind: 'file', path } });
+        assert.deepEqual(tokenizer.map((i) => i.path), ['tokenizer.path']);
+      }
+    });
+  }
+
+  test('a tokenizer path must name a file', () => {
+    assert.match(issuesFor({ tokenizer: { kind: 'file', path: join(root, 'corpus') } })[0].message, /not a file/);
+  });
 });
 
 test('unparseable YAML is a spec error, not a crash', () => {

@@ -1,4 +1,5 @@
 import { apiAvailability } from './availability';
+import { session } from './session';
 import type {
   AnalysisDetailView,
   AnalysisView,
@@ -62,6 +63,7 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 function noteAvailability(error: ApiError): ApiError {
   if (isApiDown(error)) apiAvailability.markDown(error.message);
   else apiAvailability.markUp();
+  if (error.status === 401) session.markSignedOut(error.message);
   return error;
 }
 

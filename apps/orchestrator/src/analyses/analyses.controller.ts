@@ -12,12 +12,16 @@ import {
 } from '@nestjs/swagger';
 import { AnalysisDetailView, AnalysisView } from './analysis.views';
 import { AnalysesService, type AnalysisQuery } from './analyses.service';
+import { Role } from '../auth/role.decorator';
+import { Audited } from '../audit/audited.decorator';
 
 @ApiTags('analyses')
 @Controller()
 export class AnalysesController {
   constructor(private readonly analyses: AnalysesService) {}
 
+  @Role('operator')
+  @Audited('suite.analyse', 'suite')
   @Post('suites/:id/analyses')
   @HttpCode(202)
   @ApiBody({
@@ -31,6 +35,7 @@ export class AnalysesController {
     return this.analyses.analyse(id, body);
   }
 
+  @Role('viewer')
   @Get('suites/:id/analyses')
   @ApiQuery({ name: 'kind', required: false })
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'running', 'completed', 'failed'] })
@@ -39,6 +44,7 @@ export class AnalysesController {
     return this.analyses.forSuite(id, { kind: query.kind, status: query.status });
   }
 
+  @Role('viewer')
   @Get('analyses/:id')
   @ApiOkResponse({ type: AnalysisDetailView })
   @ApiNotFoundResponse({ description: 'no such analysis' })
@@ -46,6 +52,7 @@ export class AnalysesController {
     return this.analyses.get(id);
   }
 
+  @Role('viewer')
   @Get('analyses/:id/artifacts/:name')
   @ApiProduces('application/octet-stream', 'text/csv', 'image/png', 'image/svg+xml', 'application/json')
   @ApiOkResponse({ description: "the artefact's bytes, with its media type, as an attachment" })

@@ -5,6 +5,8 @@ import { parse as parseYaml } from 'yaml';
 import { SuiteView } from '../suites/suite.views';
 import { AnalysisView, type AnalysisDetailView } from './analysis.views';
 import { AnalysesService } from './analyses.service';
+import { Role } from '../auth/role.decorator';
+import { Audited } from '../audit/audited.decorator';
 
 const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
@@ -12,6 +14,7 @@ const json = (v: unknown): string | null => (v === null || v === undefined ? nul
 export class AnalysesResolver {
   constructor(private readonly service: AnalysesService) {}
 
+  @Role('viewer')
   @Query(() => [AnalysisView], { description: "A suite's analyses, optionally of one kind or status" })
   suiteAnalyses(
     @Args('suiteId', { type: () => ID }) suiteId: string,
@@ -21,11 +24,14 @@ export class AnalysesResolver {
     return this.service.forSuiteDetailed(suiteId, { kind, status });
   }
 
+  @Role('viewer')
   @Query(() => AnalysisView, { description: 'One analysis, with its result and artefacts' })
   analysis(@Args('id', { type: () => ID }) id: string): Promise<AnalysisDetailView> {
     return this.service.get(id);
   }
 
+  @Role('operator')
+  @Audited('suite.analyse', 'suite')
   @Mutation(() => [AnalysisView], {
     description: 'Run analyses of a suite: a list of entries (kinds, or kinds with parameters) as JSON or YAML text; idempotent',
   })

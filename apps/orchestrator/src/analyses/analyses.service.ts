@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AnalysisStatus } from '@prisma/client';
 import { getAnalysis, getArtifact, listAnalyses, type AnalysisRecord, type LineageClient } from '@cohort/lineage';
-import { InvalidSuiteSpecError, validateAnalysesRequest, validateSuiteSpec, type AnalysisEntry, type SuiteSpec } from '@cohort/suite-spec';
+import { dataRootIssue, InvalidSuiteSpecError, validateAnalysesRequest, validateSuiteSpec, type AnalysisEntry, type SuiteSpec } from '@cohort/suite-spec';
 import { analysisWorkflowId, type AnalysisWorkflowInput } from '@cohort/workflows';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { findSuite } from '../common/find-suite';
@@ -91,9 +91,11 @@ export class AnalysesService {
     if (!artifact) throw new NotFoundException(`analysis ${analysisId} has no artefact "${name}"`);
     const mediaType = artifact.mediaType ?? 'application/octet-stream';
     if (artifact.content) return { name, mediaType, content: artifact.content };
-    const content = await readLocal(artifact.uri);
+    const content = await readLocal(artifact.uri, this.config.COHORT_DATA_DIR);
     if (!content) {
-      throw new NotFoundException(`artefact "${name}" of analysis ${analysisId} is not kept in the database and not readable here: it lives at ${artifact.uri}`);
+      throw new NotFoundException(
+        `artefact "${name}" of analysis ${analysisId} is not kept in the database and not readable here (only files in Cohort's data dir are served): it lives at ${artifact.uri}`,
+      );
     }
     return { name, mediaType, content };
   }
@@ -143,11 +145,13 @@ export class AnalysesService {
   }
 }
 
-/** The file behind a file:// URI, or undefined when it is elsewhere or unreadable here. */
-async function readLocal(uri: string): Promise<Uint8Array | undefined> {
+/** A file:// artefact's bytes, only from inside Cohort's data dir (after symlinks), else undefined. */
+async function readLocal(uri: string, dataDir: string): Promise<Uint8Array | undefined> {
   if (!uri.startsWith('file://')) return undefined;
   try {
-    return await readFile(fileURLToPath(uri));
+    const path = fileURLToPath(uri);
+    if (dataRootIssue(path, [dataDir], 'file') !== undefined) return undefined;
+    return await readFile(path);
   } catch {
     return undefined;
   }

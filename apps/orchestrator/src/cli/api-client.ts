@@ -9,14 +9,23 @@ export class ApiError extends Error {
 }
 
 export class ApiClient {
-  constructor(private readonly baseUrl: string) {}
+  /** `token`: the bearer token, read only when a request is made (local commands need none). */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: () => string | undefined = () => undefined,
+  ) {}
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    const token = this.token();
+    return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
+  }
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { 'content-type': 'application/json' },
+        headers: this.headers({ 'content-type': 'application/json' }),
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
@@ -31,7 +40,7 @@ export class ApiClient {
   async download(path: string): Promise<{ bytes: Uint8Array; mediaType: string }> {
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}${path}`);
+      res = await fetch(`${this.baseUrl}${path}`, { headers: this.headers() });
     } catch (err) {
       throw new Error(`cannot reach the orchestrator at ${this.baseUrl} (${(err as Error).message}); is it running?`);
     }

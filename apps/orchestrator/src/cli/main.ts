@@ -8,6 +8,8 @@ import { ApiClient, ApiError } from './api-client';
 import { BATCH_USAGE, batchCommand } from './batch-command';
 import { EVAL_USAGE, evalCommand } from './eval-command';
 import { SUITE_EVAL_USAGE, suiteEvalCommand } from './suite-eval-command';
+import { resolveToken } from './credentials';
+import { TOKEN_USAGE, tokenCommand } from './token-command';
 
 const USAGE = `usage:
   cohort suite launch <spec.yaml> [--wait]   validate a suite spec and launch it
@@ -20,7 +22,9 @@ ${SUITE_EVAL_USAGE}
 ${ANALYSIS_USAGE}
 ${BATCH_USAGE}
 ${EVAL_USAGE}
-environment: COHORT_API_URL (default http://127.0.0.1:3000)`;
+${TOKEN_USAGE}
+environment: COHORT_API_URL (default http://127.0.0.1:3000); COHORT_TOKEN, else a token file (mode 0600):
+  COHORT_TOKEN_FILE, ~/.config/cohort/token, or the .cohort/admin-token that setup writes`;
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 const CONTROL = new Set(['pause', 'resume', 'cancel']);
@@ -60,10 +64,11 @@ async function launch(api: ApiClient, file: string, wait: boolean): Promise<void
 }
 
 async function main(argv: string[]): Promise<void> {
-  const api = new ApiClient(process.env.COHORT_API_URL ?? 'http://127.0.0.1:3000');
+  const api = new ApiClient(process.env.COHORT_API_URL ?? 'http://127.0.0.1:3000', () => resolveToken());
   const [group, command, arg] = argv;
   if (group === 'batch') return void process.stdout.write(await batchCommand(argv.slice(1)));
   if (group === 'eval') return void process.stdout.write(await evalCommand(argv.slice(1)));
+  if (group === 'token' && command) return void process.stdout.write(await tokenCommand(api, argv.slice(1)));
   if (group === 'suite' && (command === 'evaluate' || command === 'evals') && arg) {
     return void process.stdout.write(await suiteEvalCommand(api, command, argv.slice(2)));
   }

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ORCHESTRATION_QUEUE_DEFAULT } from '@cohort/workflows';
+import { parse as parseYaml } from 'yaml';
+import { parsePools, PoolConfigError, type PoolConfig } from '@cohort/cluster';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
@@ -27,6 +30,30 @@ const schema = z.object({
   COHORT_DASHBOARD_DIR: z.string().min(1).optional(),
   /** Where the dashboard links executions to (the embedded dev server's Web UI by default). */
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  /** Node pools the orchestrator scales on Kubernetes (YAML or JSON list; unset: none, no cluster used). */
+  COHORT_POOLS: z
+    .string()
+    .default('[]')
+    .transform((text, ctx): PoolConfig[] => {
+      try {
+        return parsePools(parseYaml(text));
+      } catch (err) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: err instanceof PoolConfigError ? err.message : `not YAML or JSON: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  /** How often the pool scaler reads each pool's load and reconciles it. */
+  COHORT_POOLS_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** At most one replica change per pool in this interval. */
+  COHORT_POOLS_MIN_CHANGE_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Fewer workers must be wanted this long before a pool scales down (idle GPUs go back after it). */
+  COHORT_POOLS_SCALE_DOWN_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+  /** A Kubernetes API call fails after this long. */
+  COHORT_KUBE_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Cohort's artefacts (the volume the gpu-workers write); the only folder the API serves files from. */
+  COHORT_DATA_DIR: z.string().min(1).default(join(__dirname, '..', '..', '..', '..', '.cohort', 'data')),
+  /** Folders a spec may name data in, separated by the path delimiter; unset: COHORT_DATA_DIR and the shared data folder. */
+  COHORT_DATA_ROOTS: z.string().min(1).optional(),
 });
 
 export type AppConfig = z.infer<typeof schema>;

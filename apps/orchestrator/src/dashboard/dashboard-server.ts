@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { handleSession, sessionToken } from './session';
 
 /** Where the dashboard's static build is, and what its pages need to know about the deployment. */
 export interface DashboardOptions {
@@ -30,7 +31,7 @@ export const DEFAULT_DASHBOARD_ROOT = resolve(__dirname, '../../../../dashboard/
 /**
  * The dashboard's own HTTP server: the static page, `/config.json`, and `/api/*` forwarded to the
  * REST API. Serving the API through the page's own origin keeps the browser same-origin (no CORS,
- * and one place where a sign-in cookie can become a bearer token later); the stream of
+ * and one place where the sign-in cookie becomes the bearer token: `/session`); the stream of
  * server-sent events passes through unbuffered.
  */
 export function createDashboardServer(options: DashboardOptions): Server {
@@ -43,6 +44,7 @@ export function createDashboardServer(options: DashboardOptions): Server {
     const path = pathOf(req);
     if (path === undefined) return sendJson(res, 400, { message: `malformed path: ${req.url}` });
     if (path === '/api' || path.startsWith('/api/')) return forward(req, res, options.apiUrl, req.url!.slice('/api'.length) || '/');
+    if (path === '/session') return void handleSession(req, res, options.apiUrl);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { message: `${req.method} is not served here; the API is under /api` });
     if (path === '/config.json') return send(res, 200, 'application/json', config, 'no-store');
     const file = staticFile(options.root, path);
@@ -70,7 +72,11 @@ function staticFile(root: string, path: string): string | undefined {
 
 function forward(req: IncomingMessage, res: ServerResponse, apiUrl: string, path: string): void {
   const target = new URL(path, apiUrl);
+  // The cookie stays here: the API sees only the bearer token it holds.
   const headers = { ...req.headers, host: target.host };
+  delete headers.cookie;
+  const token = sessionToken(req);
+  if (token) headers.authorization = `Bearer ${token}`;
   const upstream = request(target, { method: req.method, headers }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(res);

@@ -2,6 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EvaluationRequestView, EvaluationView } from './evaluation.views';
 import { EvaluationsService, type EvaluationQuery } from './evaluations.service';
+import { Role } from '../auth/role.decorator';
+import { Audited } from '../audit/audited.decorator';
 
 const filters = ['task', 'metric', 'shots', 'step', 'run'] as const;
 const FilterQueries = () => (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
@@ -13,6 +15,7 @@ const FilterQueries = () => (target: object, key: string | symbol, descriptor: P
 export class EvaluationsController {
   constructor(private readonly evaluations: EvaluationsService) {}
 
+  @Role('viewer')
   @Get('suites/:id/evaluations')
   @FilterQueries()
   @ApiOkResponse({ type: [EvaluationView], description: 'one tidy table: run, model, variant, step, tokens, task, metric, shots, value, stderr' })
@@ -20,6 +23,7 @@ export class EvaluationsController {
     return this.evaluations.forSuite(id, query);
   }
 
+  @Role('viewer')
   @Get('runs/:id/evaluations')
   @FilterQueries()
   @ApiOkResponse({ type: [EvaluationView] })
@@ -27,6 +31,8 @@ export class EvaluationsController {
     return this.evaluations.forRun(id, query);
   }
 
+  @Role('operator')
+  @Audited('suite.evaluate', 'suite')
   @Post('suites/:id/evaluate')
   @HttpCode(202)
   @ApiBody({ description: 'an `evals` block of the suite spec: tasks, shots, limit, checkpoints, placement', schema: { type: 'object' } })

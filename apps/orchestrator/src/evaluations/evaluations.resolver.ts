@@ -5,11 +5,14 @@ import { BadRequestException } from '@nestjs/common';
 import { CheckpointView, RunView } from '../suites/suite.views';
 import { EvaluationRequestView, EvaluationView } from './evaluation.views';
 import { EvaluationsService } from './evaluations.service';
+import { Role } from '../auth/role.decorator';
+import { Audited } from '../audit/audited.decorator';
 
 @Resolver(() => EvaluationView)
 export class EvaluationsResolver {
   constructor(private readonly service: EvaluationsService) {}
 
+  @Role('viewer')
   @Query(() => [EvaluationView], { description: "A suite's evaluations as one tidy table, optionally filtered" })
   suiteEvaluations(
     @Args('suiteId', { type: () => ID }) suiteId: string,
@@ -21,6 +24,8 @@ export class EvaluationsResolver {
     return this.service.forSuite(suiteId, { task, metric, shots, run });
   }
 
+  @Role('operator')
+  @Audited('suite.evaluate', 'suite')
   @Mutation(() => EvaluationRequestView, { description: 'Evaluate a suite on more tasks or checkpoints (an evals block, YAML or JSON)' })
   async evaluateSuite(@Args('id', { type: () => ID }) id: string, @Args('request') text: string): Promise<EvaluationRequestView> {
     let body: unknown;

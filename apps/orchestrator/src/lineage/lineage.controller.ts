@@ -3,12 +3,14 @@ import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, Ap
 import { RECORDED_KINDS, type LineageGraph } from '@cohort/lineage';
 import { LineageService } from './lineage.service';
 import { LineageGraphView } from './lineage.views';
+import { Role } from '../auth/role.decorator';
 
 @ApiTags('lineage')
 @Controller('lineage')
 export class LineageController {
   constructor(private readonly lineage: LineageService) {}
 
+  @Role('viewer')
   @Get(':kind/:id')
   @ApiParam({ name: 'kind', enum: [...RECORDED_KINDS] })
   @ApiParam({ name: 'id', format: 'uuid' })

@@ -4,11 +4,13 @@ import { GraphQLError } from 'graphql';
 import { RECORDED_KINDS, type LineageGraph } from '@cohort/lineage';
 import { LineageService } from './lineage.service';
 import { LineageGraphView, LineageNodeView } from './lineage.views';
+import { Role } from '../auth/role.decorator';
 
 @Resolver(() => LineageNodeView)
 export class LineageResolver {
   constructor(private readonly service: LineageService) {}
 
+  @Role('viewer')
   @Query(() => LineageGraphView, { nullable: true, description: 'What a recorded thing was computed from (upstream) and what was computed from it (downstream)' })
   async lineage(
     @Args('kind', { description: RECORDED_KINDS.join(' | ') }) kind: string,

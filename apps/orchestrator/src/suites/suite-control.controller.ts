@@ -1,12 +1,16 @@
 import { Controller, Get, HttpCode, Param, ParseEnumPipe, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CONTROL_ACTIONS as ACTIONS, SuiteControlService, type ControlAction } from './suite-control.service';
+import { Role } from '../auth/role.decorator';
+import { Audited } from '../audit/audited.decorator';
 
 @ApiTags('control')
 @Controller()
 export class SuiteControlController {
   constructor(private readonly control: SuiteControlService) {}
 
+  @Role('operator')
+  @Audited('suite.:action', 'suite')
   @Post('suites/:id/:action')
   @HttpCode(202)
   @ApiParam({ name: 'action', enum: ACTIONS })
@@ -20,6 +24,8 @@ export class SuiteControlController {
   }
 
   // Declared before runs/:id/:action, which would otherwise match it first.
+  @Role('operator')
+  @Audited('run.resume-from-checkpoint', 'run')
   @Post('runs/:id/resume-from-checkpoint')
   @HttpCode(201)
   @ApiConflictResponse({ description: 'the run is not cancelled or failed, or has no checkpoint' })
@@ -27,6 +33,8 @@ export class SuiteControlController {
     return this.control.resumeRun(id);
   }
 
+  @Role('operator')
+  @Audited('run.:action', 'run')
   @Post('runs/:id/:action')
   @HttpCode(202)
   @ApiParam({ name: 'action', enum: ACTIONS })
@@ -39,11 +47,13 @@ export class SuiteControlController {
     return { accepted: true };
   }
 
+  @Role('viewer')
   @Get('runs/:id/metrics')
   metrics(@Param('id') id: string) {
     return this.control.lossCurve(id);
   }
 
+  @Role('viewer')
   @Get('suites/:id/progress')
   progress(@Param('id') id: string) {
     return this.control.progress(id);

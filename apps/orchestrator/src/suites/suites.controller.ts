@@ -2,6 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { SuiteView } from './suite.views';
 import { SuitesService } from './suites.service';
+import { Role } from '../auth/role.decorator';
+import { Audited } from '../audit/audited.decorator';
 
 @ApiTags('suites')
 @ApiServiceUnavailableResponse({ description: 'Postgres or Temporal is down (the body names which)' })
@@ -9,6 +11,8 @@ import { SuitesService } from './suites.service';
 export class SuitesController {
   constructor(private readonly suites: SuitesService) {}
 
+  @Role('operator')
+  @Audited('suite.launch', 'suite')
   @Post()
   @HttpCode(201)
   @ApiBody({ description: 'a suite spec (see libs/suite-spec)', schema: { type: 'object' } })
@@ -18,12 +22,14 @@ export class SuitesController {
     return this.suites.launch(body);
   }
 
+  @Role('viewer')
   @Get()
   @ApiOkResponse({ type: [SuiteView] })
   list(): Promise<SuiteView[]> {
     return this.suites.list();
   }
 
+  @Role('viewer')
   @Get(':id')
   @ApiOkResponse({ type: SuiteView })
   get(@Param('id') id: string): Promise<SuiteView> {

@@ -9,10 +9,12 @@ import {
 } from '@cohort/suite-spec';
 import { suiteWorkflowId, type SuiteWorkflowInput } from '@cohort/workflows';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { dataRoots } from '../config/data-roots';
 import { requireUuid } from '../common/ids';
 import { callDependency, unavailable, withTimeout } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
 import { TemporalClientService } from '../temporal/temporal-client.service';
+import { AuditService } from '../audit/audit.service';
 import { toSuiteView, type SuiteView } from './suite.views';
 
 @Injectable()
@@ -21,12 +23,13 @@ export class SuitesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LINEAGE) private readonly db: LineageClient,
     private readonly temporal: TemporalClientService,
+    private readonly audit: AuditService,
   ) {}
 
-  /** Validates a spec or throws 400 with every bad field's path. */
+  /** Validates a spec or throws 400 with every bad field's path (files it names: only inside the data roots). */
   validate(input: unknown): SuiteSpec {
     try {
-      return validateSuiteSpec(input, { checkPaths: true });
+      return validateSuiteSpec(input, { checkPaths: { dataRoots: dataRoots(this.config) } });
     } catch (err) {
       if (!(err instanceof InvalidSuiteSpecError)) throw err;
       throw new BadRequestException({
@@ -41,7 +44,8 @@ export class SuitesService {
   /**
    * Writes the Suite row and starts its workflow as one unit: the row is inserted in a
    * transaction that commits only once Temporal has accepted the workflow, so an outage of either
-   * leaves nothing half-written (the workflow's first activity retries until the row is visible).
+   * leaves nothing half-written (the workflow's first activity retries until the row is visible);
+   * the launch's audit row is in the same transaction.
    */
   async launch(input: unknown): Promise<SuiteView> {
     const spec = this.validate(input);
@@ -64,6 +68,7 @@ export class SuitesService {
             await tx.suite.create({
               data: { id, name: spec.name, spec, specHash: specHash(spec), workflowId, status: 'pending' },
             });
+            await this.audit.recordWithin(tx, id);
             try {
               await this.temporal.startWorkflow('SuiteWorkflow', workflowId, workflowInput);
             } catch (err) {

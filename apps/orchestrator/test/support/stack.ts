@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Client, Connection, defaultPayloadConverter } from '@temporalio/client';
-import { createLineageClient, type LineageClient } from '@cohort/lineage';
+import { API_ROLES, createApiToken, createLineageClient, type ApiRole, type LineageClient } from '@cohort/lineage';
 import { trainRunWorkflowId } from '@cohort/workflows';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,9 +36,13 @@ export class TestStack {
   /** The test's own clients of the lineage database and of Temporal (open between start and stop). */
   db!: LineageClient;
   temporal!: Client;
+  /** A token of each role, made for this stack straight in the test database (deleted by stop). */
+  readonly tokens = {} as Record<ApiRole, string>;
+  private readonly tokenIds: string[] = [];
 
   async start(): Promise<void> {
     this.db = createLineageClient(testDatabaseUrl);
+    for (const role of API_ROLES) this.tokens[role] = await this.mintToken(role);
     this.temporal = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
     const port = await freePort();
     this.api = `http://127.0.0.1:${port}`;
@@ -75,6 +79,8 @@ export class TestStack {
       }
     } finally {
       await this.temporal.connection.close();
+      await this.db.auditEvent.deleteMany({ where: { tokenId: { in: this.tokenIds } } });
+      await this.db.apiToken.deleteMany({ where: { id: { in: this.tokenIds } } });
       await this.db.$disconnect();
     }
     rmSync(this.dataDir, { recursive: true, force: true });
@@ -114,10 +120,28 @@ export class TestStack {
     }
   }
 
-  async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  /** A new token of `role` for this stack's tests (deleted by stop). */
+  async mintToken(role: ApiRole, name = `test ${role} ${this.computeQueue}`): Promise<string> {
+    const { id, token } = await createApiToken(this.db, name, role);
+    this.tokenIds.push(id);
+    return token;
+  }
+
+  /** The header that authenticates as `role` (or as a given token). */
+  auth(role: ApiRole | { token: string } = 'operator'): { authorization: string } {
+    return { authorization: `Bearer ${typeof role === 'string' ? this.tokens[role] : role.token}` };
+  }
+
+  /** The environment the `cohort` CLI needs to reach this stack as `role`. */
+  cliEnv(role: ApiRole = 'operator'): Record<string, string> {
+    return { COHORT_API_URL: this.api, COHORT_TOKEN: this.tokens[role] };
+  }
+
+  /** A JSON call of the API, as an operator unless `as` says otherwise (null: no token). */
+  async request(method: 'GET' | 'POST', path: string, body?: unknown, as: ApiRole | { token: string } | null = 'operator'): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.api}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(as === null ? {} : this.auth(as)) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: await res.json() };
