@@ -5,8 +5,8 @@ import { DEFAULT_CONFIG } from './src/config/defaults.ts';
 /** The orchestrator's REST API, as scripts/services/apps.sh starts it. */
 const API_TARGET = 'http://127.0.0.1:3000';
 
-/** Only these modules of libs/analysis are bundled: they are pure (no Node, no native code). */
-const analysisModule = (name: 'charts' | 'tables') => fileURLToPath(new URL(`../../libs/analysis/src/${name}.ts`, import.meta.url));
+/** Only these modules of the libraries are bundled: they are pure (no Node, no native code). */
+const libraryModule = (path: string) => fileURLToPath(new URL(`../../libs/${path}.ts`, import.meta.url));
 
 /** In production the orchestrator serves /config.json; `vite` and `vite preview` answer with the local defaults. */
 function localConfigJson(): Plugin {
@@ -23,8 +23,9 @@ export default defineConfig({
   plugins: [localConfigJson()],
   resolve: {
     alias: {
-      '@cohort/analysis/charts': analysisModule('charts'),
-      '@cohort/analysis/tables': analysisModule('tables'),
+      '@cohort/analysis/charts': libraryModule('analysis/src/charts'),
+      '@cohort/analysis/tables': libraryModule('analysis/src/tables'),
+      '@cohort/lineage/graph-contract': libraryModule('lineage/src/graph-contract'),
     },
   },
   // React's automatic runtime (Oxc does Vite 8's JSX; there is no React plugin here).

@@ -7,22 +7,14 @@ import { accessInventory, entryKey } from '../src/auth/access-inventory';
 import { createApp } from '../src/bootstrap';
 import { freePort, startProcess, temporalAddress, testDatabaseUrl } from './support/processes';
 import { TestStack } from './support/stack';
+import { smallestSuite } from './support/specs';
 
 // The audit trail over the real orchestrator and PostgreSQL: every mutation leaves exactly one
 // row, a failed one its error; a launch's row is in the launch's own transaction (so a launch
 // Temporal refused leaves one error row and no suite); GET /audit filters and pages.
 const stack = new TestStack(`audit-${process.pid}`);
 
-const spec = (name: string) => ({
-  name,
-  corpus: { kind: 'synthetic', documents: 100 },
-  tokenizer: { kind: 'train', vocabSize: 300 },
-  seqLength: 16,
-  globalBatch: 2,
-  steps: 2,
-  models: [{ preset: 'cpu-tiny' }],
-  placement: { default: stack.computeQueue, data: stack.computeQueue },
-});
+const spec = (name: string) => smallestSuite(name, stack.computeQueue);
 
 /** A token of its own for one test, so its rows are exactly the ones it made. */
 async function actor(role: 'viewer' | 'operator' | 'admin', name: string): Promise<{ token: { token: string }; id: string }> {

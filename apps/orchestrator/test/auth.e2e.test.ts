@@ -11,6 +11,7 @@ import type { Access } from '../src/auth/role.decorator';
 import { createApp } from '../src/bootstrap';
 import { repoRoot, temporalAddress, testDatabaseUrl } from './support/processes';
 import { TestStack } from './support/stack';
+import { smallestSuite } from './support/specs';
 
 // Who may call what, end to end: the real orchestrator's own route table (read from Nest), every
 // REST route and GraphQL operation called with no token, a revoked token, and a viewer, operator
@@ -20,16 +21,7 @@ const stack = new TestStack(`auth-${process.pid}`);
 const exec = promisify(execFile);
 const files = mkdtempSync(join(tmpdir(), 'cohort-auth-'));
 
-const spec = (name: string) => ({
-  name,
-  corpus: { kind: 'synthetic', documents: 100 },
-  tokenizer: { kind: 'train', vocabSize: 300 },
-  seqLength: 16,
-  globalBatch: 2,
-  steps: 2,
-  models: [{ preset: 'cpu-tiny' }],
-  placement: { default: stack.computeQueue, data: stack.computeQueue },
-});
+const spec = (name: string) => smallestSuite(name, stack.computeQueue);
 
 /** What the orchestrator itself declares, read from a second, in-process instance of it. */
 async function declaredAccess(): Promise<Entry[]> {

@@ -23,11 +23,12 @@ const spec = () => ({
   tokenizer: { kind: 'train', vocabSize: 512 },
   seqLength: 32,
   globalBatch: 8,
-  // Eleven segments a run: time to watch it, pause it between two, and resume it.
-  steps: 400,
+  // Twenty segments a run (seconds on two cores): time to watch it, pause it between two, and
+  // resume it while its training is still far from the end.
+  steps: 1200,
   models: [{ name: 'tiny', preset: 'cpu-tiny' }],
-  checkpoints: { kind: 'list', steps: [0, 40, 80, 120, 160, 200, 240, 280, 320, 360, 400] },
-  evals: { tasks: ['synthetic_pronoun'], checkpoints: { steps: [0, 200, 320, 400] } },
+  checkpoints: { kind: 'list', steps: Array.from({ length: 21 }, (_, i) => i * 60) },
+  evals: { tasks: ['synthetic_pronoun'], checkpoints: { steps: [0, 600, 960, 1200] } },
   interventions: [{ name: 'tiny-swap', parent: 'tiny', transform: 'pronoun-swap', lastFraction: 0.2 }],
   analyses: ['bias'],
   placement: { default: stack.computeQueue, data: stack.computeQueue },
@@ -103,7 +104,7 @@ describe('the dashboard, in Chromium', () => {
       return now !== first ? now : undefined;
     }, 120_000);
     const [done, total] = later.split('/').map((s) => Number(s.replace(/\D/g, '')));
-    assert.ok(done > Number(first.split('/')[0].replace(/\D/g, '')) && total === 400, `${first} → ${later}`);
+    assert.ok(done > Number(first.split('/')[0].replace(/\D/g, '')) && total === 1200, `${first} → ${later}`);
     await eventually('a speed to be shown', async () => (/\d/.test(await cell(page, run, 'tokensPerSecond')) ? true : undefined), 60_000);
     await screenshot(page, 'suite-live');
     await page.close();

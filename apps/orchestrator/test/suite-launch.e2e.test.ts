@@ -14,6 +14,7 @@ import {
   testDatabaseUrl,
   type RunningProcess,
 } from './support/processes';
+import { smallestSuite } from './support/specs';
 
 // End to end over real processes: the orchestrator (NestJS + orchestration worker) and a
 // gpu-worker, against the real Temporal server and PostgreSQL started by scripts/setup.sh.
@@ -30,17 +31,7 @@ let operator: { id: string; token: string };
 const authorization = () => ({ authorization: `Bearer ${operator.token}` });
 const dataDir = mkdtempSync(join(tmpdir(), 'cohort-e2e-'));
 
-// The smallest real suite: a few steps of the tiniest preset on a small synthetic corpus.
-const spec = (name: string) => ({
-  name,
-  corpus: { kind: 'synthetic', documents: 100 },
-  tokenizer: { kind: 'train', vocabSize: 300 },
-  seqLength: 16,
-  globalBatch: 2,
-  steps: 2,
-  models: [{ preset: 'cpu-tiny' }],
-  placement: { default: computeQueue, data: computeQueue },
-});
+const spec = (name: string) => smallestSuite(name, computeQueue);
 
 async function json(path: string, init?: RequestInit): Promise<{ status: number; body: any }> {
   const res = await fetch(`${api}${path}`, {

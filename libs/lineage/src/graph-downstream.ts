@@ -1,6 +1,6 @@
 import type { Prisma } from '@prisma/client';
 import type { LineageClient } from './client';
-import type { LineageKind, RecordedKind } from './graph';
+import type { LineageKind, RecordedKind } from './graph-contract';
 import { find, type Described, type Page } from './graph-nodes';
 
 /** The children of a level's nodes of one kind: rows computed from them. */

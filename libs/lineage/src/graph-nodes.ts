@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Prisma } from '@prisma/client';
 import type { LineageClient } from './client';
-import type { LineageKind, LineageNode, RecordedKind } from './graph';
+import type { LineageKind, LineageNode, RecordedKind } from './graph-contract';
 
 /** How each recorded kind is read from the database and described as a node with its upstream references. */
 

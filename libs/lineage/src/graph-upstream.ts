@@ -1,5 +1,5 @@
 import type { LineageClient } from './client';
-import type { RecordedKind } from './graph';
+import type { RecordedKind } from './graph-contract';
 import { find, type Described } from './graph-nodes';
 
 /**

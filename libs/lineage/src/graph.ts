@@ -2,48 +2,12 @@ import type { LineageClient } from './client';
 import { collectDownstream } from './graph-downstream';
 import { find, type Described } from './graph-nodes';
 import { collectUpstream } from './graph-upstream';
+import { RECORDED_KINDS, type LineageEdge, type LineageGraph, type RecordedKind } from './graph-contract';
 
-/**
- * The lineage graph of one recorded thing: everything it was computed from (upstream, down to the
- * corpus files, the tokenizer and the code version) and everything computed from it (downstream).
- * This is the contract the API serves and the dashboard draws.
- */
+export * from './graph-contract';
 
-/** Kinds with a row in the lineage database: the ones a graph can be asked for. */
-export const RECORDED_KINDS = ['suite', 'corpus', 'tokenizer', 'dataset', 'order', 'model-config', 'run', 'checkpoint', 'evaluation', 'analysis', 'artifact'] as const;
-/** Kinds known only as a reference from a row (a corpus file, a code version): always leaves. */
-export const LEAF_KINDS = ['file', 'code'] as const;
-export const LINEAGE_KINDS = [...RECORDED_KINDS, ...LEAF_KINDS] as const;
-
-export type RecordedKind = (typeof RECORDED_KINDS)[number];
-export type LineageKind = (typeof LINEAGE_KINDS)[number];
-
-export interface LineageNode {
-  /** `${kind}:${id}` */
-  key: string;
-  kind: LineageKind;
-  id: string;
-  /** A short human label, e.g. "checkpoint step 64". */
-  label: string;
-  attributes: Record<string, string | number | boolean | null>;
-}
-
-/** `from` (a node key) was derived from, or depends on, `to`. */
-export interface LineageEdge {
-  from: string;
-  to: string;
-  relation: string;
-}
-
-export interface LineageGraph {
-  /** Key of the node asked for. */
-  root: string;
-  nodes: LineageNode[];
-  upstream: LineageEdge[];
-  downstream: LineageEdge[];
-  /** The downstream was cut at DOWNSTREAM_LIMIT nodes. */
-  truncated: boolean;
-}
+// The lineage graph of one recorded thing: everything it was computed from (upstream, down to the
+// corpus files, the tokenizer and the code version) and everything computed from it (downstream).
 
 /** A suite's downstream is every checkpoint and evaluation it has: a drawing needs a bound. */
 export const DOWNSTREAM_LIMIT = 500;

@@ -167,43 +167,6 @@ export interface ResumedRunView {
   workflowId: string;
 }
 
-export const LINEAGE_KINDS = [
-  'suite',
-  'corpus',
-  'tokenizer',
-  'dataset',
-  'order',
-  'model-config',
-  'run',
-  'checkpoint',
-  'evaluation',
-  'analysis',
-  'artifact',
-  'file',
-  'code',
-] as const;
-export type LineageKind = (typeof LINEAGE_KINDS)[number];
-
-export interface LineageNode {
-  /** `${kind}:${id}` */
-  key: string;
-  kind: LineageKind;
-  id: string;
-  label: string;
-  attributes: Record<string, string | number | boolean | null>;
-}
-
-/** `from` was derived from `to`. */
-export interface LineageEdge {
-  from: string;
-  to: string;
-  relation: string;
-}
-
-export interface LineageGraph {
-  root: string;
-  nodes: LineageNode[];
-  upstream: LineageEdge[];
-  downstream: LineageEdge[];
-  truncated: boolean;
-}
+// The lineage graph's contract is libs/lineage's own file (pure: no imports), shared with the server.
+export { LEAF_KINDS, LINEAGE_KINDS } from '@cohort/lineage/graph-contract';
+export type { LineageEdge, LineageGraph, LineageKind, LineageNode } from '@cohort/lineage/graph-contract';

@@ -1,4 +1,4 @@
-import type { LineageKind } from '../api/types';
+import { LEAF_KINDS, type LineageKind } from '../api/types';
 
 /** A fill (light) and an outline (dark) per kind: data artefacts warm, training cool, results green. */
 export const KIND_COLOURS: Record<LineageKind, { fill: string; stroke: string }> = {
@@ -18,4 +18,4 @@ export const KIND_COLOURS: Record<LineageKind, { fill: string; stroke: string }>
 };
 
 /** Kinds the API keeps no record of (a file on disk, a code version): they have no graph of their own. */
-export const UNRECORDED_KINDS: ReadonlySet<LineageKind> = new Set(['file', 'code']);
+export const UNRECORDED_KINDS: ReadonlySet<LineageKind> = new Set(LEAF_KINDS);
