@@ -16,19 +16,22 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(root, 'apps', 'orchestrator', 'package.json'));
 const { Client, Connection } = require('@temporalio/client');
 const { parse } = require('yaml');
+// The CLI's own token lookup: COHORT_TOKEN, else the token file setup wrote.
+const { resolveToken } = require('./dist/src/cli/credentials.js');
+const headers = { 'content-type': 'application/json', authorization: `Bearer ${resolveToken()}` };
 
 const api = process.env.COHORT_API_URL ?? 'http://127.0.0.1:3000';
 const specPath = process.argv[2] ?? join(root, 'examples', 'tiny-suite.yaml');
 const spec = parse(readFileSync(specPath, 'utf8'));
 spec.name = `${spec.name}-bench-${Date.now()}`;
 
-const post = await fetch(`${api}/suites`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+const post = await fetch(`${api}/suites`, { method: 'POST', headers, body: JSON.stringify(spec) });
 if (post.status !== 201) throw new Error(`launch failed: ${post.status} ${await post.text()}`);
 const { id, workflowId } = await post.json();
 let suite;
 do {
   await new Promise((r) => setTimeout(r, 1000));
-  suite = await (await fetch(`${api}/suites/${id}`)).json();
+  suite = await (await fetch(`${api}/suites/${id}`, { headers })).json();
 } while (!['completed', 'failed', 'cancelled'].includes(suite.status));
 if (suite.status !== 'completed') throw new Error(`suite ${suite.status}: ${suite.error}`);
 

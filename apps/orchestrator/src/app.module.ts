@@ -5,6 +5,8 @@ import { AnalysesModule } from './analyses/analyses.module';
 import { AuthModule } from './auth/auth.module';
 import { AuditModule } from './audit/audit.module';
 import { ConfigModule } from './config/config.module';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { queryBoundsRule } from './bounds/query-bounds.rule';
 import { EvaluationsModule } from './evaluations/evaluations.module';
 import { HealthController } from './health/health.controller';
 import { LineageModule } from './lineage/lineage.module';
@@ -18,11 +20,15 @@ import { TemporalModule } from './temporal/temporal.module';
     LineageModule,
     TemporalModule,
     PoolsModule,
-    GraphQLModule.forRoot<ApolloDriverConfig>({
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      autoSchemaFile: true, // code-first: the schema is generated from the decorated classes
-      sortSchema: true,
-      playground: false,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): ApolloDriverConfig => ({
+        autoSchemaFile: true, // code-first: the schema is generated from the decorated classes
+        sortSchema: true,
+        playground: false,
+        validationRules: [queryBoundsRule({ maxDepth: config.COHORT_GRAPHQL_MAX_DEPTH, maxComplexity: config.COHORT_GRAPHQL_MAX_COMPLEXITY })],
+      }),
     }),
     // Before SuitesModule: its `suites/:id/:action` route would otherwise catch `suites/:id/evaluate`
     // and `suites/:id/analyses`.

@@ -54,6 +54,14 @@ const schema = z.object({
   COHORT_DATA_DIR: z.string().min(1).default(join(__dirname, '..', '..', '..', '..', '.cohort', 'data')),
   /** Folders a spec may name data in, separated by the path delimiter; unset: COHORT_DATA_DIR and the shared data folder. */
   COHORT_DATA_ROOTS: z.string().min(1).optional(),
+  /** A GraphQL operation nested deeper than this many fields is refused before it runs. */
+  COHORT_GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(8),
+  /** A GraphQL operation costlier than this (one per field, a list's selections times 10) is refused before it runs. */
+  COHORT_GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().positive().default(5000),
+  /** Mutations (REST POSTs, GraphQL mutations) one API token may make a minute, sustained; reads are not limited. */
+  COHORT_MUTATIONS_PER_MINUTE: z.coerce.number().positive().default(120),
+  /** Mutations one API token may make at once, before COHORT_MUTATIONS_PER_MINUTE paces it (a script checking a table of specs fits). */
+  COHORT_MUTATION_BURST: z.coerce.number().int().positive().default(100),
 });
 
 export type AppConfig = z.infer<typeof schema>;
