@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { sendJson } from './replies';
 import { handleSession, sessionToken } from './session';
 
 /** Where the dashboard's static build is, and what its pages need to know about the deployment. */
@@ -39,14 +40,14 @@ export function createDashboardServer(options: DashboardOptions): Server {
   if (!existsSync(index)) {
     throw new Error(`the dashboard is not built (${index} is missing): run npm run build -w @cohort/dashboard`);
   }
-  const config = JSON.stringify({ temporalUiUrl: options.temporalUiUrl, temporalNamespace: options.temporalNamespace });
+  const config = { temporalUiUrl: options.temporalUiUrl, temporalNamespace: options.temporalNamespace };
   return createServer((req, res) => {
     const path = pathOf(req);
     if (path === undefined) return sendJson(res, 400, { message: `malformed path: ${req.url}` });
     if (path === '/api' || path.startsWith('/api/')) return forward(req, res, options.apiUrl, req.url!.slice('/api'.length) || '/');
     if (path === '/session') return void handleSession(req, res, options.apiUrl);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { message: `${req.method} is not served here; the API is under /api` });
-    if (path === '/config.json') return send(res, 200, 'application/json', config, 'no-store');
+    if (path === '/config.json') return sendJson(res, 200, config);
     const file = staticFile(options.root, path);
     if (file) return sendFile(res, file, path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     // A missing asset is a 404; any other path is a page route, drawn by the app (History API).
@@ -93,13 +94,4 @@ function forward(req: IncomingMessage, res: ServerResponse, apiUrl: string, path
 function sendFile(res: ServerResponse, file: string, cacheControl: string): void {
   res.writeHead(200, { 'content-type': MEDIA_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': cacheControl });
   createReadStream(file).pipe(res);
-}
-
-function send(res: ServerResponse, status: number, mediaType: string, body: string, cacheControl = 'no-cache'): void {
-  res.writeHead(status, { 'content-type': mediaType, 'cache-control': cacheControl });
-  res.end(body);
-}
-
-function sendJson(res: ServerResponse, status: number, body: object): void {
-  send(res, status, 'application/json', JSON.stringify(body));
 }

@@ -1,4 +1,5 @@
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { sendJson } from './replies';
 
 // The dashboard's sign-in: a person pastes an API token once; the server keeps it in a cookie the
 // page's scripts cannot read (HttpOnly) and no other site can make the browser send (SameSite=
@@ -44,21 +45,18 @@ function whoIs(apiUrl: string, token: string): Promise<Who> {
   });
 }
 
+class BodyTooLarge extends Error {}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
       text += chunk;
-      if (text.length > MAX_BODY_BYTES) reject(new Error('too large'));
+      if (text.length > MAX_BODY_BYTES) reject(new BodyTooLarge());
     });
     req.on('end', () => resolve(text)).on('error', reject);
   });
-}
-
-function sendJson(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
 }
 
 /**
@@ -83,7 +81,9 @@ export async function handleSession(req: IncomingMessage, res: ServerResponse, a
     if (who.status !== 200) return sendJson(res, who.status, { message: who.status === 401 ? 'that token is unknown or revoked' : (who.body.message ?? 'sign-in failed') });
     return sendJson(res, 200, { name: who.body.name, role: who.body.role }, { 'set-cookie': cookie(token.trim()) });
   } catch (err) {
-    const message = err instanceof SyntaxError ? 'the body is not JSON' : (err as Error).message === 'too large' ? 'the body is too large' : `the Cohort API is unreachable: ${(err as Error).message}`;
-    if (!res.headersSent) sendJson(res, message.startsWith('the Cohort API') ? 502 : 400, { message });
+    if (res.headersSent) return;
+    if (err instanceof SyntaxError) return sendJson(res, 400, { message: 'the body is not JSON' });
+    if (err instanceof BodyTooLarge) return sendJson(res, 400, { message: 'the body is too large' });
+    sendJson(res, 502, { message: `the Cohort API is unreachable: ${(err as Error).message}` });
   }
 }

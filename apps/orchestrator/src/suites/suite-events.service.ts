@@ -42,20 +42,24 @@ export class SuiteEventsService {
     private readonly temporal: TemporalClientService,
   ) {}
 
-  /** Throws 404 for an unknown suite: checked before the stream starts, while a status can still be sent. */
+  /**
+   * Throws 404 for an unknown suite: the first snapshot is taken before the stream starts, while a
+   * status can still be sent, and it is the stream's first event.
+   */
   async open(suiteId: string): Promise<Observable<MessageEvent>> {
-    await this.snapshot(suiteId);
-    return this.stream(suiteId);
+    return this.stream(suiteId, await this.snapshot(suiteId));
   }
 
-  private stream(suiteId: string): Observable<MessageEvent> {
+  private stream(suiteId: string, first: SuiteProgressEvent): Observable<MessageEvent> {
     return new Observable<MessageEvent>((out) => {
       let last = '';
       let timer: NodeJS.Timeout | undefined;
       let closed = false;
+      let next: SuiteProgressEvent | undefined = first;
       const tick = async (): Promise<void> => {
         try {
-          const snapshot = await this.snapshot(suiteId);
+          const snapshot = next ?? (await this.snapshot(suiteId));
+          next = undefined;
           const json = JSON.stringify(snapshot);
           if (json !== last) out.next({ type: 'progress', data: snapshot });
           last = json;

@@ -1,15 +1,9 @@
 import type { LiveRun, RunView, SuiteView } from '../../api/types';
 
 /** A run as its table row shows it: what lineage recorded, overlaid with the live stream's news. */
-export interface RunRow {
+export interface RunRow extends Omit<LiveRun, 'runId' | 'name'> {
   run: RunView;
   parent: RunView | undefined;
-  status: string;
-  step: number;
-  totalSteps: number;
-  lastLoss: number | null;
-  tokensPerSecond: number | null;
-  etaSeconds: number | null;
 }
 
 export function runRows(suite: SuiteView, live: ReadonlyMap<string, LiveRun>): RunRow[] {
