@@ -27,6 +27,8 @@ import { TemporalModule } from './temporal/temporal.module';
         autoSchemaFile: true, // code-first: the schema is generated from the decorated classes
         sortSchema: true,
         playground: false,
+        // Errors name what was wrong; a stack trace would show the server's insides.
+        includeStacktraceInErrorResponses: false,
         validationRules: [queryBoundsRule({ maxDepth: config.COHORT_GRAPHQL_MAX_DEPTH, maxComplexity: config.COHORT_GRAPHQL_MAX_COMPLEXITY })],
       }),
     }),

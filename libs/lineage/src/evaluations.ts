@@ -43,8 +43,11 @@ export const evaluationWithContext = {
 
 export type EvaluationRecord = Prisma.EvaluationGetPayload<{ include: typeof evaluationWithContext }>;
 
-/** Evaluations with their run and checkpoint, ordered as a tidy table (run, step, task, metric, shots). */
-export function listEvaluations(db: LineageClient, f: EvaluationFilter): Promise<EvaluationRecord[]> {
+/**
+ * Evaluations with their run and checkpoint, ordered as a tidy table (run, step, task, metric,
+ * shots). `page`: at most `take` rows after the evaluation `after` in that order.
+ */
+export function listEvaluations(db: LineageClient, f: EvaluationFilter, page?: { take: number; after?: string }): Promise<EvaluationRecord[]> {
   return db.evaluation.findMany({
     where: {
       checkpointId: f.checkpointId,
@@ -54,6 +57,9 @@ export function listEvaluations(db: LineageClient, f: EvaluationFilter): Promise
       checkpoint: { step: f.step, runId: f.runId, run: { suiteId: f.suiteId, name: f.runName } },
     },
     include: evaluationWithContext,
-    orderBy: [{ checkpoint: { run: { name: 'asc' } } }, { checkpoint: { step: 'asc' } }, { task: 'asc' }, { metric: 'asc' }, { shots: 'asc' }],
+    // The id last: a total order, which a cursor needs.
+    orderBy: [{ checkpoint: { run: { name: 'asc' } } }, { checkpoint: { step: 'asc' } }, { task: 'asc' }, { metric: 'asc' }, { shots: 'asc' }, { id: 'asc' }],
+    take: page?.take,
+    ...(page?.after ? { cursor: { id: page.after }, skip: 1 } : {}),
   });
 }

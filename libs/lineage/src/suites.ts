@@ -5,22 +5,38 @@ import type { LineageClient } from './client';
 
 export type SuiteStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 
-export const suiteWithRelations = {
-  runs: {
-    include: { checkpoints: { orderBy: { step: 'asc' } }, modelConfig: { select: { parameters: true } } },
-    orderBy: { name: 'asc' },
-  },
-  probes: { orderBy: { taskQueue: 'asc' } },
+const modelParameters = { modelConfig: { select: { parameters: true } } } as const;
+const byTaskQueue = { orderBy: { taskQueue: 'asc' } } as const;
+
+/** A suite in a list: its runs without their checkpoints (a page's size stays bounded). */
+export const suiteSummaryRelations = {
+  runs: { include: modelParameters, orderBy: { name: 'asc' } },
+  probes: byTaskQueue,
 } satisfies Prisma.SuiteInclude;
 
+export const suiteWithRelations = {
+  runs: { include: { ...modelParameters, checkpoints: { orderBy: { step: 'asc' } } }, orderBy: { name: 'asc' } },
+  probes: byTaskQueue,
+} satisfies Prisma.SuiteInclude;
+
+export type SuiteSummaryRecord = Prisma.SuiteGetPayload<{ include: typeof suiteSummaryRelations }>;
 export type SuiteRecord = Prisma.SuiteGetPayload<{ include: typeof suiteWithRelations }>;
 
 export function getSuite(db: LineageClient, id: string): Promise<SuiteRecord | null> {
   return db.suite.findUnique({ where: { id }, include: suiteWithRelations });
 }
 
-export function listSuites(db: LineageClient, take = 100): Promise<SuiteRecord[]> {
-  return db.suite.findMany({ include: suiteWithRelations, orderBy: { createdAt: 'desc' }, take });
+/**
+ * A page of suites, newest first, after the suite `after` (the last of the previous page). A
+ * keyset page on the (createdAt, id) index: its cost does not grow with the pages before it.
+ */
+export function listSuites(db: LineageClient, take: number, after?: string): Promise<SuiteSummaryRecord[]> {
+  return db.suite.findMany({
+    include: suiteSummaryRelations,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take,
+    ...(after ? { cursor: { id: after }, skip: 1 } : {}),
+  });
 }
 
 /** Moves a suite to `status`; terminal states are never left (a late retry cannot resurrect a suite). */

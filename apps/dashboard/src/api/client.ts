@@ -10,6 +10,7 @@ import type {
   LossPoint,
   ResumedRunView,
   RunProgressView,
+  SuiteSummaryView,
   SuiteView,
 } from './types';
 
@@ -48,7 +49,7 @@ export const apiUrl = (path: string): string => API_PREFIX + path;
 
 const segment = encodeURIComponent;
 
-async function call<T>(path: string, init?: RequestInit): Promise<T> {
+async function send(path: string, init?: RequestInit): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(apiUrl(path), init);
@@ -57,7 +58,31 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   }
   if (!response.ok) throw noteAvailability(await errorOf(response, path));
   apiAvailability.markUp();
-  return (await response.json()) as T;
+  return response;
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  return (await (await send(path, init)).json()) as T;
+}
+
+/** The first `maxPages` pages of a list (all of them by default); `more`: pages were left. */
+export interface Pages<T> {
+  items: T[];
+  more: boolean;
+}
+
+/** Follows the API's `Next-Cursor` header page after page, each of the largest size `limit`. */
+async function pages<T>(path: string, limit: number, maxPages = Infinity): Promise<Pages<T>> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+    const response = await send(`${path}${path.includes('?') ? '&' : '?'}${query}`);
+    items.push(...((await response.json()) as T[]));
+    cursor = response.headers.get('next-cursor');
+    if (!cursor) return { items, more: false };
+  }
+  return { items, more: true };
 }
 
 function noteAvailability(error: ApiError): ApiError {
@@ -89,11 +114,12 @@ const post = <T>(path: string, body?: unknown) =>
 export type ControlAction = 'pause' | 'resume' | 'cancel';
 
 export const api = {
-  suites: () => get<SuiteView[]>('/suites'),
+  /** The newest suites, `pages` pages of 100. */
+  suites: (pageCount: number) => pages<SuiteSummaryView>('/suites', 100, pageCount),
   suite: (id: string) => get<SuiteView>(`/suites/${segment(id)}`),
   progress: (suiteId: string) => get<RunProgressView[]>(`/suites/${segment(suiteId)}/progress`),
-  lossCurve: (runId: string) => get<LossPoint[]>(`/runs/${segment(runId)}/metrics`),
-  evaluations: (suiteId: string) => get<EvaluationView[]>(`/suites/${segment(suiteId)}/evaluations`),
+  lossCurve: async (runId: string) => (await pages<LossPoint>(`/runs/${segment(runId)}/metrics`, 10_000)).items,
+  evaluations: async (suiteId: string) => (await pages<EvaluationView>(`/suites/${segment(suiteId)}/evaluations`, 5000)).items,
   analyses: (suiteId: string) => get<AnalysisView[]>(`/suites/${segment(suiteId)}/analyses`),
   analysis: (id: string) => get<AnalysisDetailView>(`/analyses/${segment(id)}`),
   /** A JSON artefact (a chart's Vega-Lite spec), by the path its analysis gives. */

@@ -1,7 +1,7 @@
-import type { SuiteView } from './types';
+import type { SuiteSummaryView } from './types';
 
 /** Σ run step / Σ run length: how far the suite's training has got; 0 before any run is planned. */
-export function suiteProgress(suite: SuiteView): number {
+export function suiteProgress(suite: SuiteSummaryView): number {
   let done = 0;
   let total = 0;
   for (const run of suite.runs) {

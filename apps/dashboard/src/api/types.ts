@@ -16,7 +16,8 @@ export interface CheckpointView {
   createdAt: string;
 }
 
-export interface RunView {
+/** A run as the suite list shows it: everything but its checkpoints. */
+export interface RunSummaryView {
   id: string;
   name: string;
   modelName: string;
@@ -29,7 +30,6 @@ export interface RunView {
   branchStep: number | null;
   transform: string | null;
   checkpointSteps: number[];
-  checkpoints: CheckpointView[];
   /** The last recorded optimiser step (0 before the first). */
   step: number;
   totalSteps: number;
@@ -39,6 +39,10 @@ export interface RunView {
   workflowId: string | null;
   backend: string | null;
   codeVersion: string | null;
+}
+
+export interface RunView extends RunSummaryView {
+  checkpoints: CheckpointView[];
 }
 
 export interface BackendProbeView {
@@ -51,7 +55,8 @@ export interface BackendProbeView {
   createdAt: string;
 }
 
-export interface SuiteView {
+/** A suite as `GET /suites` lists it: its runs without their checkpoints. */
+export interface SuiteSummaryView {
   id: string;
   name: string;
   status: SuiteStatus;
@@ -62,8 +67,12 @@ export interface SuiteView {
   workflowId: string | null;
   createdAt: string;
   updatedAt: string;
-  runs: RunView[];
+  runs: RunSummaryView[];
   probes: BackendProbeView[];
+}
+
+export interface SuiteView extends SuiteSummaryView {
+  runs: RunView[];
 }
 
 /** A live run as the suite's event stream (or its progress endpoint) reports it. */

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { api } from '../api/client';
 import { suiteProgress } from '../api/suite-progress';
-import type { SuiteStatus, SuiteView } from '../api/types';
+import type { SuiteStatus, SuiteSummaryView } from '../api/types';
 import { useResource } from '../api/use-resource';
 import { StatusBadge } from '../components/status-badge';
 import { ProgressBar } from '../components/progress-bar';
@@ -16,7 +16,7 @@ import { useDocumentTitle } from './use-document-title';
 const POLL_MS = 5000;
 const STATUSES: SuiteStatus[] = ['pending', 'running', 'completed', 'failed', 'cancelled'];
 
-function matches(suite: SuiteView, query: string, status: string): boolean {
+function matches(suite: SuiteSummaryView, query: string, status: string): boolean {
   const q = query.trim().toLowerCase();
   const text = !q || [suite.name, suite.id, suite.specHash].some((field) => field.toLowerCase().includes(q));
   return text && (!status || suite.status === status);
@@ -24,11 +24,13 @@ function matches(suite: SuiteView, query: string, status: string): boolean {
 
 export function SuitesPage() {
   useDocumentTitle('Suites');
-  const suites = useResource('suites', api.suites, POLL_MS);
+  // Pages of the newest 100; "Show older suites" loads one more page.
+  const [pageCount, setPageCount] = useState(1);
+  const suites = useResource(`suites:${pageCount}`, () => api.suites(pageCount), POLL_MS);
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState('');
   const id = useId();
-  const shown = (suites.data ?? []).filter((s) => matches(s, query, status));
+  const shown = (suites.data?.items ?? []).filter((s) => matches(s, query, status));
 
   return (
     <div className="page">
@@ -94,7 +96,7 @@ export function SuitesPage() {
             {shown.length === 0 && (
               <tr>
                 <td colSpan={5} className="muted">
-                  {suites.data.length === 0 ? (
+                  {suites.data.items.length === 0 ? (
                     <>
                       No suites yet: launch one with <code>cohort suite launch spec.yaml</code>.
                     </>
@@ -106,6 +108,11 @@ export function SuitesPage() {
             )}
           </tbody>
         </table>
+      )}
+      {suites.data?.more && (
+        <button type="button" onClick={() => setPageCount((n) => n + 1)}>
+          Show older suites
+        </button>
       )}
     </div>
   );

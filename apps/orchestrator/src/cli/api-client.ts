@@ -21,6 +21,23 @@ export class ApiClient {
   }
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    return (await this.send<T>(method, path, body)).payload;
+  }
+
+  /** Every item of a paged list, following the `Next-Cursor` header. */
+  async all<T>(path: string, limit: number): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+      const page: { payload: T[]; headers: Headers } = await this.send<T[]>('GET', `${path}?${query}`);
+      items.push(...page.payload);
+      cursor = page.headers.get('next-cursor');
+    } while (cursor);
+    return items;
+  }
+
+  private async send<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ payload: T; headers: Headers }> {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
@@ -33,7 +50,7 @@ export class ApiClient {
     }
     const payload = await res.json();
     if (!res.ok) throw new ApiError(res.status, payload as ApiError['body']);
-    return payload as T;
+    return { payload: payload as T, headers: res.headers };
   }
 
   /** The raw bytes of a GET (a download), with their media type; errors come as JSON. */

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { InvalidSuiteSpecError, parseSuiteSpec } from '@cohort/suite-spec';
 import type { RunProgress } from '@cohort/workflows';
-import type { SuiteView } from '../suites/suite.views';
+import type { SuiteSummaryView, SuiteView } from '../suites/suite.views';
+import { SUITE_PAGE } from '../common/page-sizes';
 import { ANALYSIS_USAGE, analysisCommand, suiteAnalysesDigest, suiteAnalysisCommand } from './analysis-command';
 import { ApiClient, ApiError } from './api-client';
 import { BATCH_USAGE, batchCommand } from './batch-command';
@@ -91,7 +92,7 @@ async function main(argv: string[]): Promise<void> {
     return console.log(runs.map(formatProgress).join('\n') || 'no run has started yet');
   }
   if (group === 'suite' && command === 'list') {
-    const suites = await api.request<SuiteView[]>('GET', '/suites');
+    const suites = await api.all<SuiteSummaryView>('/suites', SUITE_PAGE.max);
     return console.log(suites.map((s) => `${s.id}  ${s.status.padEnd(9)}  ${s.name}`).join('\n'));
   }
   console.error(USAGE);

@@ -2,6 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EvaluationRequestView, EvaluationView } from './evaluation.views';
 import { EvaluationsService, type EvaluationQuery } from './evaluations.service';
+import { EVALUATION_PAGE } from '../common/page-sizes';
+import { Page, Paged, pageRequest } from '../common/pagination';
+
+/** The filters, and a page's `limit` and `cursor`. */
+type EvaluationListQuery = EvaluationQuery & { limit?: string; cursor?: string };
 import { Role } from '../auth/role.decorator';
 import { Audited } from '../audit/audited.decorator';
 
@@ -18,17 +23,19 @@ export class EvaluationsController {
   @Role('viewer')
   @Get('suites/:id/evaluations')
   @FilterQueries()
+  @Paged(EVALUATION_PAGE)
   @ApiOkResponse({ type: [EvaluationView], description: 'one tidy table: run, model, variant, step, tokens, task, metric, shots, value, stderr' })
-  suite(@Param('id') id: string, @Query() query: EvaluationQuery): Promise<EvaluationView[]> {
-    return this.evaluations.forSuite(id, query);
+  suite(@Param('id') id: string, @Query() query: EvaluationListQuery): Promise<Page<EvaluationView>> {
+    return this.evaluations.forSuite(id, query, pageRequest(query, EVALUATION_PAGE, 'id'));
   }
 
   @Role('viewer')
   @Get('runs/:id/evaluations')
   @FilterQueries()
+  @Paged(EVALUATION_PAGE)
   @ApiOkResponse({ type: [EvaluationView] })
-  run(@Param('id') id: string, @Query() query: EvaluationQuery): Promise<EvaluationView[]> {
-    return this.evaluations.forRun(id, query);
+  run(@Param('id') id: string, @Query() query: EvaluationListQuery): Promise<Page<EvaluationView>> {
+    return this.evaluations.forRun(id, query, pageRequest(query, EVALUATION_PAGE, 'id'));
   }
 
   @Role('operator')

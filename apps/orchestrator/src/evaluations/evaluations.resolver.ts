@@ -5,6 +5,13 @@ import { BadRequestException } from '@nestjs/common';
 import { CheckpointView, RunView } from '../suites/suite.views';
 import { EvaluationRequestView, EvaluationView } from './evaluation.views';
 import { EvaluationsService } from './evaluations.service';
+import { EVALUATION_PAGE } from '../common/page-sizes';
+import { pageRequest } from '../common/pagination';
+
+/** GraphQL's page arguments of an evaluation list: `after` is the id of the previous page's last row. */
+const limitArg = { type: () => Int, nullable: true, description: `1–${EVALUATION_PAGE.max}, default ${EVALUATION_PAGE.byDefault}` };
+const afterArg = { type: () => ID, nullable: true, description: 'the id of the last evaluation of the previous page' };
+const page = (limit?: number, after?: string) => pageRequest({ limit, cursor: after }, EVALUATION_PAGE, 'id');
 import { Role } from '../auth/role.decorator';
 import { Audited } from '../audit/audited.decorator';
 
@@ -14,14 +21,16 @@ export class EvaluationsResolver {
 
   @Role('viewer')
   @Query(() => [EvaluationView], { description: "A suite's evaluations as one tidy table, optionally filtered" })
-  suiteEvaluations(
+  async suiteEvaluations(
     @Args('suiteId', { type: () => ID }) suiteId: string,
     @Args('task', { nullable: true }) task?: string,
     @Args('metric', { nullable: true }) metric?: string,
     @Args('shots', { type: () => Int, nullable: true }) shots?: number,
     @Args('run', { nullable: true }) run?: string,
+    @Args('limit', limitArg) limit?: number,
+    @Args('after', afterArg) after?: string,
   ): Promise<EvaluationView[]> {
-    return this.service.forSuite(suiteId, { task, metric, shots, run });
+    return (await this.service.forSuite(suiteId, { task, metric, shots, run }, page(limit, after))).items;
   }
 
   @Role('operator')
@@ -49,8 +58,12 @@ export class RunEvaluationsResolver {
   constructor(private readonly service: EvaluationsService) {}
 
   @ResolveField(() => [EvaluationView])
-  evaluations(@Parent() run: RunView): Promise<EvaluationView[]> {
-    return this.service.forRun(run.id, {});
+  async evaluations(
+    @Parent() run: RunView,
+    @Args('limit', limitArg) limit?: number,
+    @Args('after', afterArg) after?: string,
+  ): Promise<EvaluationView[]> {
+    return (await this.service.forRun(run.id, {}, page(limit, after))).items;
   }
 }
 
@@ -59,7 +72,11 @@ export class CheckpointEvaluationsResolver {
   constructor(private readonly service: EvaluationsService) {}
 
   @ResolveField(() => [EvaluationView])
-  evaluations(@Parent() checkpoint: CheckpointView): Promise<EvaluationView[]> {
-    return this.service.forCheckpoint(checkpoint.id);
+  async evaluations(
+    @Parent() checkpoint: CheckpointView,
+    @Args('limit', limitArg) limit?: number,
+    @Args('after', afterArg) after?: string,
+  ): Promise<EvaluationView[]> {
+    return (await this.service.forCheckpoint(checkpoint.id, page(limit, after))).items;
   }
 }

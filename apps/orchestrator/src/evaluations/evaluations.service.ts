@@ -9,6 +9,7 @@ import { requireUuid } from '../common/ids';
 import { callDependency, unavailable } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
 import { TemporalClientService } from '../temporal/temporal-client.service';
+import { invalidPage, Page, type PageRequest } from '../common/pagination';
 import { toEvaluationView, type EvaluationRequestView, type EvaluationView } from './evaluation.views';
 
 /** Filters of the evaluation table, as query strings arrive (REST) or typed (GraphQL). */
@@ -31,20 +32,20 @@ export class EvaluationsService {
     private readonly temporal: TemporalClientService,
   ) {}
 
-  async forSuite(suiteId: string, query: EvaluationQuery): Promise<EvaluationView[]> {
+  async forSuite(suiteId: string, query: EvaluationQuery, page: PageRequest<string>): Promise<Page<EvaluationView>> {
     await findSuite(this.db, this.timeout, suiteId);
-    return this.list({ ...this.filter(query), suiteId });
+    return this.list({ ...this.filter(query), suiteId }, page);
   }
 
-  async forRun(runId: string, query: EvaluationQuery): Promise<EvaluationView[]> {
+  async forRun(runId: string, query: EvaluationQuery, page: PageRequest<string>): Promise<Page<EvaluationView>> {
     requireUuid('run', runId);
     const run = await callDependency('postgres', this.timeout, () => this.db.run.findUnique({ where: { id: runId }, select: { id: true } }));
     if (!run) throw new NotFoundException(`run ${runId} not found`);
-    return this.list({ ...this.filter(query), runId });
+    return this.list({ ...this.filter(query), runId }, page);
   }
 
-  forCheckpoint(checkpointId: string): Promise<EvaluationView[]> {
-    return this.list({ checkpointId });
+  forCheckpoint(checkpointId: string, page: PageRequest<string>): Promise<Page<EvaluationView>> {
+    return this.list({ checkpointId }, page);
   }
 
   /**
@@ -78,9 +79,13 @@ export class EvaluationsService {
     return { workflowId, tasks: plan.tasks.map((t) => `${t.task}@${t.shots}`) };
   }
 
-  private async list(filter: EvaluationFilter): Promise<EvaluationView[]> {
-    const rows = await callDependency('postgres', this.timeout, () => listEvaluations(this.db, filter));
-    return rows.map(toEvaluationView);
+  /** A page of the tidy table; the cursor is the id of the previous page's last row. */
+  private async list(filter: EvaluationFilter, { limit, after }: PageRequest<string>): Promise<Page<EvaluationView>> {
+    if (after && !(await callDependency('postgres', this.timeout, () => this.db.evaluation.findUnique({ where: { id: after }, select: { id: true } })))) {
+      throw invalidPage('cursor', `names no evaluation (${after})`);
+    }
+    const rows = await callDependency('postgres', this.timeout, () => listEvaluations(this.db, filter, { take: limit + 1, after }));
+    return Page.of(rows.map(toEvaluationView), limit, (last) => last.id);
   }
 
   private filter(q: EvaluationQuery): EvaluationFilter {

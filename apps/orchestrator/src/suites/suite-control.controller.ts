@@ -1,6 +1,8 @@
-import { Controller, Get, HttpCode, Param, ParseEnumPipe, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CONTROL_ACTIONS as ACTIONS, SuiteControlService, type ControlAction } from './suite-control.service';
+import { METRICS_PAGE } from '../common/page-sizes';
+import { Paged, pageRequest } from '../common/pagination';
 import { Role } from '../auth/role.decorator';
 import { Audited } from '../audit/audited.decorator';
 
@@ -49,8 +51,9 @@ export class SuiteControlController {
 
   @Role('viewer')
   @Get('runs/:id/metrics')
-  metrics(@Param('id') id: string) {
-    return this.control.lossCurve(id);
+  @Paged(METRICS_PAGE)
+  metrics(@Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    return this.control.lossCurve(id, pageRequest({ limit, cursor }, METRICS_PAGE, 'step'));
   }
 
   @Role('viewer')

@@ -18,6 +18,15 @@ import { callDependency, unavailable, withTimeout } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import { runEvaluation } from '../temporal/run-planner';
+import { Page, type PageRequest } from '../common/pagination';
+
+/** A loss-curve row: small, so its pages are large (a long run has one per optimiser step). */
+export interface LossPoint {
+  step: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+}
 
 const TERMINAL: string[] = ['completed', 'failed', 'cancelled'];
 
@@ -117,16 +126,20 @@ export class SuiteControlService {
     return { runId: run.id, name, branchStep: last.step, workflowId };
   }
 
-  /** The loss curve of a run: loss, learning rate and gradient norm at every optimiser step. */
-  async lossCurve(runId: string) {
+  /** A page of a run's loss curve (loss, learning rate and gradient norm by optimiser step); the cursor is the last step. */
+  async lossCurve(runId: string, page: PageRequest<number>): Promise<Page<LossPoint>> {
     requireUuid('run', runId);
-    return callDependency('postgres', this.timeout, () =>
+    const run = await callDependency('postgres', this.timeout, () => this.db.run.findUnique({ where: { id: runId }, select: { id: true } }));
+    if (!run) throw new NotFoundException(`run ${runId} not found`);
+    const rows = await callDependency('postgres', this.timeout, () =>
       this.db.runMetric.findMany({
-        where: { runId },
+        where: { runId, step: page.after === undefined ? undefined : { gt: page.after } },
         orderBy: { step: 'asc' },
+        take: page.limit + 1,
         select: { step: true, loss: true, lr: true, gradNorm: true },
       }),
     );
+    return Page.of(rows, page.limit, (last) => last.step);
   }
 
   /** Live progress of every started run of a suite (step, loss, tokens/s, ETA). */

@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
-import type { SuiteRecord } from '@cohort/lineage';
+import type { SuiteRecord, SuiteSummaryRecord } from '@cohort/lineage';
 
 /**
  * The read model of a suite, shared by REST (OpenAPI) and GraphQL (code-first): one class per
@@ -22,8 +22,8 @@ export class CheckpointView {
   @Field() @ApiProperty() createdAt!: Date;
 }
 
-@ObjectType('Run')
-export class RunView {
+@ObjectType('RunSummary', { description: 'a run as lists show it: everything but its checkpoints' })
+export class RunSummaryView {
   @Field(() => ID) @ApiProperty() id!: string;
   @Field() @ApiProperty() name!: string;
   @Field() @ApiProperty() modelName!: string;
@@ -49,6 +49,10 @@ export class RunView {
   @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) workflowId!: string | null;
   @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) backend!: string | null;
   @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) codeVersion!: string | null;
+}
+
+@ObjectType('Run')
+export class RunView extends RunSummaryView {
   @Field(() => [CheckpointView]) @ApiProperty({ type: [CheckpointView] }) checkpoints!: CheckpointView[];
 }
 
@@ -63,8 +67,8 @@ export class BackendProbeView {
   @Field() @ApiProperty() createdAt!: Date;
 }
 
-@ObjectType('Suite')
-export class SuiteView {
+@ObjectType('SuiteSummary', { description: "a suite as the list shows it: its runs without their checkpoints" })
+export class SuiteSummaryView {
   @Field(() => ID) @ApiProperty() id!: string;
   @Field() @ApiProperty() name!: string;
   @Field() @ApiProperty({ enum: ['pending', 'running', 'completed', 'failed', 'cancelled'] }) status!: string;
@@ -76,12 +80,19 @@ export class SuiteView {
   @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) workflowId!: string | null;
   @Field() @ApiProperty() createdAt!: Date;
   @Field() @ApiProperty() updatedAt!: Date;
-  @Field(() => [RunView]) @ApiProperty({ type: [RunView] }) runs!: RunView[];
+  @Field(() => [RunSummaryView]) @ApiProperty({ type: [RunSummaryView] }) runs!: RunSummaryView[];
   @Field(() => [BackendProbeView]) @ApiProperty({ type: [BackendProbeView] }) probes!: BackendProbeView[];
 }
 
+@ObjectType('Suite')
+export class SuiteView extends SuiteSummaryView {
+  @Field(() => [RunView]) @ApiProperty({ type: [RunView] }) declare runs: RunView[];
+}
+
+type LatestMetrics = ReadonlyMap<string, { step: number; loss: number }>;
+
 /** `latest`: each run's last recorded step and loss (see latestMetrics). */
-export function toSuiteView(s: SuiteRecord, latest: ReadonlyMap<string, { step: number; loss: number }>): SuiteView {
+export function toSuiteSummaryView(s: SuiteSummaryRecord, latest: LatestMetrics): SuiteSummaryView {
   return {
     id: s.id,
     name: s.name,
@@ -112,17 +123,6 @@ export function toSuiteView(s: SuiteRecord, latest: ReadonlyMap<string, { step: 
       workflowId: r.workflowId,
       backend: r.backend,
       codeVersion: r.codeVersion,
-      checkpoints: r.checkpoints.map((c) => ({
-        id: c.id,
-        step: c.step,
-        tokensSeen: Number(c.tokensSeen),
-        uri: c.uri,
-        sha256: c.sha256,
-        bytes: Number(c.bytes),
-        consumedSha256: c.consumedSha256,
-        meanLoss: c.meanLoss,
-        createdAt: c.createdAt,
-      })),
     })),
     probes: s.probes.map((p) => {
       const info = p.info as { backend?: string; blas?: string; threads?: number; cudaDevice?: string | null };
@@ -136,5 +136,24 @@ export function toSuiteView(s: SuiteRecord, latest: ReadonlyMap<string, { step: 
         createdAt: p.createdAt,
       };
     }),
+  };
+}
+
+export function toSuiteView(s: SuiteRecord, latest: LatestMetrics): SuiteView {
+  const summary = toSuiteSummaryView(s, latest);
+  return { ...summary, runs: summary.runs.map((r, i) => ({ ...r, checkpoints: s.runs[i].checkpoints.map(toCheckpointView) })) };
+}
+
+function toCheckpointView(c: SuiteRecord['runs'][number]['checkpoints'][number]): CheckpointView {
+  return {
+    id: c.id,
+    step: c.step,
+    tokensSeen: Number(c.tokensSeen),
+    uri: c.uri,
+    sha256: c.sha256,
+    bytes: Number(c.bytes),
+    consumedSha256: c.consumedSha256,
+    meanLoss: c.meanLoss,
+    createdAt: c.createdAt,
   };
 }

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { SuiteView } from './suite.views';
+import { SuiteSummaryView, SuiteView } from './suite.views';
 import { SuitesService } from './suites.service';
+import { SUITE_PAGE } from '../common/page-sizes';
+import { Page, Paged, pageRequest } from '../common/pagination';
 import { Role } from '../auth/role.decorator';
 import { Audited } from '../audit/audited.decorator';
 
@@ -24,9 +26,10 @@ export class SuitesController {
 
   @Role('viewer')
   @Get()
-  @ApiOkResponse({ type: [SuiteView] })
-  list(): Promise<SuiteView[]> {
-    return this.suites.list();
+  @Paged(SUITE_PAGE)
+  @ApiOkResponse({ type: [SuiteSummaryView], description: 'newest first; each run without its checkpoints (GET /suites/:id has them)' })
+  list(@Query('limit') limit?: string, @Query('cursor') cursor?: string): Promise<Page<SuiteSummaryView>> {
+    return this.suites.list(pageRequest({ limit, cursor }, SUITE_PAGE, 'id'));
   }
 
   @Role('viewer')

@@ -1,9 +1,11 @@
 import { BadRequestException } from '@nestjs/common';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { parseSuiteSpec, InvalidSuiteSpecError } from '@cohort/suite-spec';
 import { GraphQLError } from 'graphql';
-import { SuiteView } from './suite.views';
+import { SuiteSummaryView, SuiteView } from './suite.views';
 import { SuitesService } from './suites.service';
+import { SUITE_PAGE } from '../common/page-sizes';
+import { pageRequest } from '../common/pagination';
 import { CONTROL_ACTIONS, SuiteControlService, type ControlAction } from './suite-control.service';
 import { Role } from '../auth/role.decorator';
 import { Audited } from '../audit/audited.decorator';
@@ -30,9 +32,12 @@ export class SuitesResolver {
   }
 
   @Role('viewer')
-  @Query(() => [SuiteView])
-  suites(): Promise<SuiteView[]> {
-    return this.service.list();
+  @Query(() => [SuiteSummaryView], { description: `A page of suites, newest first (each run without its checkpoints)` })
+  async suites(
+    @Args('limit', { type: () => Int, nullable: true, description: `1–${SUITE_PAGE.max}, default ${SUITE_PAGE.byDefault}` }) limit?: number,
+    @Args('after', { type: () => ID, nullable: true, description: 'the id of the last suite of the previous page' }) after?: string,
+  ): Promise<SuiteSummaryView[]> {
+    return (await this.service.list(pageRequest({ limit, cursor: after }, SUITE_PAGE, 'id'))).items;
   }
 
   @Role('viewer')

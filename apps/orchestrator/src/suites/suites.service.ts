@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { getSuite, latestMetrics, listSuites, type LineageClient, type SuiteRecord } from '@cohort/lineage';
+import { getSuite, latestMetrics, listSuites, type LineageClient } from '@cohort/lineage';
 import {
   InvalidSuiteSpecError,
   specHash,
@@ -15,7 +15,8 @@ import { callDependency, unavailable, withTimeout } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import { AuditService } from '../audit/audit.service';
-import { toSuiteView, type SuiteView } from './suite.views';
+import { invalidPage, Page, type PageRequest } from '../common/pagination';
+import { toSuiteSummaryView, toSuiteView, type SuiteSummaryView, type SuiteView } from './suite.views';
 
 @Injectable()
 export class SuitesService {
@@ -89,25 +90,30 @@ export class SuitesService {
 
   async get(id: string): Promise<SuiteView> {
     requireUuid('suite', id);
-    const suite = await callDependency('postgres', this.config.COHORT_DEPENDENCY_TIMEOUT_MS, () =>
-      getSuite(this.db, id),
-    );
+    const suite = await this.postgres(() => getSuite(this.db, id));
     if (!suite) throw new NotFoundException(`suite ${id} not found`);
-    return (await this.withProgress([suite]))[0];
+    return toSuiteView(suite, await this.latest([suite]));
   }
 
-  async list(): Promise<SuiteView[]> {
-    const suites = await callDependency('postgres', this.config.COHORT_DEPENDENCY_TIMEOUT_MS, () =>
-      listSuites(this.db),
-    );
-    return this.withProgress(suites);
+  /** A page of suites, newest first; the cursor is the id of the previous page's last suite. */
+  async list(page: PageRequest<string>): Promise<Page<SuiteSummaryView>> {
+    const { limit, after } = page;
+    if (after && !(await this.postgres(() => this.db.suite.findUnique({ where: { id: after }, select: { id: true } })))) {
+      throw invalidPage('cursor', `names no suite (${after})`);
+    }
+    const suites = await this.postgres(() => listSuites(this.db, limit + 1, after));
+    const latest = await this.latest(suites);
+    return Page.of(suites.map((s) => toSuiteSummaryView(s, latest)), limit, (last) => last.id);
   }
 
-  /** Views of the suites, each run with its last recorded step and loss. */
-  private async withProgress(suites: SuiteRecord[]): Promise<SuiteView[]> {
+  /** Each run's last recorded step and loss. */
+  private latest(suites: { runs: { id: string }[] }[]) {
     const runIds = suites.flatMap((s) => s.runs.map((r) => r.id));
-    const latest = await callDependency('postgres', this.config.COHORT_DEPENDENCY_TIMEOUT_MS, () => latestMetrics(this.db, runIds));
-    return suites.map((s) => toSuiteView(s, latest));
+    return this.postgres(() => latestMetrics(this.db, runIds));
+  }
+
+  private postgres<T>(query: () => Promise<T>): Promise<T> {
+    return callDependency('postgres', this.config.COHORT_DEPENDENCY_TIMEOUT_MS, query);
   }
 
   /** Every compute queue the suite's runs are placed on (the spec's default, per-model overrides). */

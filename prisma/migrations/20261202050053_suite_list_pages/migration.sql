@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Suite_createdAt_id_idx" ON "Suite"("createdAt", "id");
+
