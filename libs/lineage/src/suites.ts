@@ -1,25 +1,18 @@
-import type { Prisma } from '@prisma/client';
+import type { Prisma, Suite } from '@prisma/client';
 import type { LineageClient } from './client';
 
 /** Lineage access for suites. Every write is idempotent so a retried activity never duplicates. */
 
 export type SuiteStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 
-const modelParameters = { modelConfig: { select: { parameters: true } } } as const;
-const byTaskQueue = { orderBy: { taskQueue: 'asc' } } as const;
-
-/** A suite in a list: its runs without their checkpoints (a page's size stays bounded). */
-export const suiteSummaryRelations = {
-  runs: { include: modelParameters, orderBy: { name: 'asc' } },
-  probes: byTaskQueue,
-} satisfies Prisma.SuiteInclude;
-
 export const suiteWithRelations = {
-  runs: { include: { ...modelParameters, checkpoints: { orderBy: { step: 'asc' } } }, orderBy: { name: 'asc' } },
-  probes: byTaskQueue,
+  runs: {
+    include: { checkpoints: { orderBy: { step: 'asc' } }, modelConfig: { select: { parameters: true } } },
+    orderBy: { name: 'asc' },
+  },
+  probes: { orderBy: { taskQueue: 'asc' } },
 } satisfies Prisma.SuiteInclude;
 
-export type SuiteSummaryRecord = Prisma.SuiteGetPayload<{ include: typeof suiteSummaryRelations }>;
 export type SuiteRecord = Prisma.SuiteGetPayload<{ include: typeof suiteWithRelations }>;
 
 export function getSuite(db: LineageClient, id: string): Promise<SuiteRecord | null> {
@@ -30,9 +23,8 @@ export function getSuite(db: LineageClient, id: string): Promise<SuiteRecord | n
  * A page of suites, newest first, after the suite `after` (the last of the previous page). A
  * keyset page on the (createdAt, id) index: its cost does not grow with the pages before it.
  */
-export function listSuites(db: LineageClient, take: number, after?: string): Promise<SuiteSummaryRecord[]> {
+export function listSuites(db: LineageClient, take: number, after?: string): Promise<Suite[]> {
   return db.suite.findMany({
-    include: suiteSummaryRelations,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take,
     ...(after ? { cursor: { id: after }, skip: 1 } : {}),

@@ -16,8 +16,7 @@ export interface CheckpointView {
   createdAt: string;
 }
 
-/** A run as the suite list shows it: everything but its checkpoints. */
-export interface RunSummaryView {
+export interface RunView {
   id: string;
   name: string;
   modelName: string;
@@ -30,6 +29,7 @@ export interface RunSummaryView {
   branchStep: number | null;
   transform: string | null;
   checkpointSteps: number[];
+  checkpoints: CheckpointView[];
   /** The last recorded optimiser step (0 before the first). */
   step: number;
   totalSteps: number;
@@ -39,10 +39,6 @@ export interface RunSummaryView {
   workflowId: string | null;
   backend: string | null;
   codeVersion: string | null;
-}
-
-export interface RunView extends RunSummaryView {
-  checkpoints: CheckpointView[];
 }
 
 export interface BackendProbeView {
@@ -55,24 +51,28 @@ export interface BackendProbeView {
   createdAt: string;
 }
 
-/** A suite as `GET /suites` lists it: its runs without their checkpoints. */
+/** A suite as `GET /suites` lists it: how far its training has got, not its runs. */
 export interface SuiteSummaryView {
   id: string;
   name: string;
   status: SuiteStatus;
   error: string | null;
   specHash: string;
-  /** The validated spec (defaults filled in), as JSON text. */
-  specJson: string;
   workflowId: string | null;
   createdAt: string;
   updatedAt: string;
-  runs: RunSummaryView[];
-  probes: BackendProbeView[];
+  runCount: number;
+  /** Σ each run's last recorded step. */
+  step: number;
+  /** Σ each run's planned steps. */
+  totalSteps: number;
 }
 
 export interface SuiteView extends SuiteSummaryView {
+  /** The validated spec (defaults filled in), as JSON text. */
+  specJson: string;
   runs: RunView[];
+  probes: BackendProbeView[];
 }
 
 /** A live run as the suite's event stream (or its progress endpoint) reports it. */

@@ -1,6 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
-import type { SuiteRecord, SuiteSummaryRecord } from '@cohort/lineage';
+import type { Suite } from '@prisma/client';
+import type { SuiteRecord, SuiteTraining } from '@cohort/lineage';
 
 /**
  * The read model of a suite, shared by REST (OpenAPI) and GraphQL (code-first): one class per
@@ -15,26 +16,35 @@ export class CheckpointView {
   @Field() @ApiProperty() uri!: string;
   @Field() @ApiProperty() sha256!: string;
   @Field(() => Float) @ApiProperty() bytes!: number;
-  @Field(() => String, { nullable: true, description: 'sha256 of the token ids the segment ending here consumed' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'sha256 of the token ids the segment ending here consumed',
+  })
   @ApiProperty({ nullable: true, type: String })
   consumedSha256!: string | null;
-  @Field(() => Float, { nullable: true }) @ApiProperty({ nullable: true, type: Number }) meanLoss!: number | null;
+  @Field(() => Float, { nullable: true }) @ApiProperty({ nullable: true, type: Number }) meanLoss!:
+    number | null;
   @Field() @ApiProperty() createdAt!: Date;
 }
 
-@ObjectType('RunSummary', { description: 'a run as lists show it: everything but its checkpoints' })
-export class RunSummaryView {
+@ObjectType('Run')
+export class RunView {
   @Field(() => ID) @ApiProperty() id!: string;
   @Field() @ApiProperty() name!: string;
   @Field() @ApiProperty() modelName!: string;
   @Field() @ApiProperty() variant!: string;
   @Field() @ApiProperty() status!: string;
-  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) error!:
+    string | null;
   @Field(() => Int) @ApiProperty() seed!: number;
   @Field() @ApiProperty() placement!: string;
-  @Field(() => ID, { nullable: true }) @ApiProperty({ nullable: true, type: String }) parentRunId!: string | null;
-  @Field(() => Int, { nullable: true }) @ApiProperty({ nullable: true, type: Number }) branchStep!: number | null;
-  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) transform!: string | null;
+  @Field(() => ID, { nullable: true }) @ApiProperty({ nullable: true, type: String }) parentRunId!:
+    string | null;
+  @Field(() => Int, { nullable: true }) @ApiProperty({ nullable: true, type: Number }) branchStep!:
+    number | null;
+  @Field(() => String, { nullable: true })
+  @ApiProperty({ nullable: true, type: String })
+  transform!: string | null;
   @Field(() => [Int]) @ApiProperty({ type: [Number] }) checkpointSteps!: number[];
   @Field(() => Int, { description: 'the last recorded optimiser step (0 before the first)' })
   @ApiProperty({ description: 'the last recorded optimiser step (0 before the first)' })
@@ -43,17 +53,23 @@ export class RunSummaryView {
   @Field(() => Float, { nullable: true, description: 'the loss at `step`' })
   @ApiProperty({ nullable: true, type: Number, description: 'the loss at `step`' })
   lastLoss!: number | null;
-  @Field(() => Float, { nullable: true, description: "the model's parameter count, once its config is recorded" })
+  @Field(() => Float, {
+    nullable: true,
+    description: "the model's parameter count, once its config is recorded",
+  })
   @ApiProperty({ nullable: true, type: Number })
   parameters!: number | null;
-  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) workflowId!: string | null;
-  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) backend!: string | null;
-  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) codeVersion!: string | null;
-}
-
-@ObjectType('Run')
-export class RunView extends RunSummaryView {
-  @Field(() => [CheckpointView]) @ApiProperty({ type: [CheckpointView] }) checkpoints!: CheckpointView[];
+  @Field(() => String, { nullable: true })
+  @ApiProperty({ nullable: true, type: String })
+  workflowId!: string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) backend!:
+    string | null;
+  @Field(() => String, { nullable: true })
+  @ApiProperty({ nullable: true, type: String })
+  codeVersion!: string | null;
+  @Field(() => [CheckpointView])
+  @ApiProperty({ type: [CheckpointView] })
+  checkpoints!: CheckpointView[];
 }
 
 @ObjectType('BackendProbe')
@@ -63,69 +79,113 @@ export class BackendProbeView {
   @Field() @ApiProperty() backend!: string;
   @Field() @ApiProperty() blas!: string;
   @Field(() => Int) @ApiProperty() threads!: number;
-  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) cudaDevice!: string | null;
+  @Field(() => String, { nullable: true })
+  @ApiProperty({ nullable: true, type: String })
+  cudaDevice!: string | null;
   @Field() @ApiProperty() createdAt!: Date;
 }
 
-@ObjectType('SuiteSummary', { description: "a suite as the list shows it: its runs without their checkpoints" })
+@ObjectType('SuiteSummary', {
+  description: 'a suite as the list shows it: how far its training has got, not its runs',
+})
 export class SuiteSummaryView {
   @Field(() => ID) @ApiProperty() id!: string;
   @Field() @ApiProperty() name!: string;
-  @Field() @ApiProperty({ enum: ['pending', 'running', 'completed', 'failed', 'cancelled'] }) status!: string;
-  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @Field()
+  @ApiProperty({ enum: ['pending', 'running', 'completed', 'failed', 'cancelled'] })
+  status!: string;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) error!:
+    string | null;
   @Field() @ApiProperty() specHash!: string;
-  @Field({ description: 'the validated spec (defaults filled in), as JSON' })
-  @ApiProperty({ description: 'the validated spec (defaults filled in), as JSON' })
-  specJson!: string;
-  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) workflowId!: string | null;
+  @Field(() => String, { nullable: true })
+  @ApiProperty({ nullable: true, type: String })
+  workflowId!: string | null;
   @Field() @ApiProperty() createdAt!: Date;
   @Field() @ApiProperty() updatedAt!: Date;
-  @Field(() => [RunSummaryView]) @ApiProperty({ type: [RunSummaryView] }) runs!: RunSummaryView[];
-  @Field(() => [BackendProbeView]) @ApiProperty({ type: [BackendProbeView] }) probes!: BackendProbeView[];
+  @Field(() => Int, { description: 'runs planned so far' })
+  @ApiProperty({ description: 'runs planned so far' })
+  runCount!: number;
+  @Field(() => Int, { description: "Σ each run's last recorded step" })
+  @ApiProperty({ description: "Σ each run's last recorded step" })
+  step!: number;
+  @Field(() => Int, { description: "Σ each run's planned steps" })
+  @ApiProperty({ description: "Σ each run's planned steps" })
+  totalSteps!: number;
 }
 
 @ObjectType('Suite')
 export class SuiteView extends SuiteSummaryView {
-  @Field(() => [RunView]) @ApiProperty({ type: [RunView] }) declare runs: RunView[];
+  @Field({ description: 'the validated spec (defaults filled in), as JSON' })
+  @ApiProperty({ description: 'the validated spec (defaults filled in), as JSON' })
+  specJson!: string;
+  @Field(() => [RunView]) @ApiProperty({ type: [RunView] }) runs!: RunView[];
+  @Field(() => [BackendProbeView])
+  @ApiProperty({ type: [BackendProbeView] })
+  probes!: BackendProbeView[];
 }
 
 type LatestMetrics = ReadonlyMap<string, { step: number; loss: number }>;
 
 /** `latest`: each run's last recorded step and loss (see latestMetrics). */
-export function toSuiteSummaryView(s: SuiteSummaryRecord, latest: LatestMetrics): SuiteSummaryView {
+export function toSuiteSummaryView(
+  s: Suite,
+  training: SuiteTraining = { runs: 0, step: 0, totalSteps: 0 },
+): SuiteSummaryView {
   return {
     id: s.id,
     name: s.name,
     status: s.status,
     error: s.error,
     specHash: s.specHash,
-    specJson: JSON.stringify(s.spec),
     workflowId: s.workflowId,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
-    runs: s.runs.map((r) => ({
-      id: r.id,
-      name: r.name,
-      modelName: r.modelName,
-      variant: r.variant,
-      status: r.status,
-      error: r.error,
-      seed: r.seed,
-      placement: r.placement,
-      parentRunId: r.parentRunId,
-      branchStep: r.branchStep,
-      transform: r.transform,
-      checkpointSteps: r.checkpointSteps,
-      step: latest.get(r.id)?.step ?? 0,
-      totalSteps: (r.training as { steps: number }).steps,
-      lastLoss: latest.get(r.id)?.loss ?? null,
-      parameters: r.modelConfig ? Number(r.modelConfig.parameters) : null,
-      workflowId: r.workflowId,
-      backend: r.backend,
-      codeVersion: r.codeVersion,
-    })),
+    runCount: training.runs,
+    step: training.step,
+    totalSteps: training.totalSteps,
+  };
+}
+
+/** `latest`: each run's last recorded step and loss (see latestMetrics). */
+export function toSuiteView(s: SuiteRecord, latest: LatestMetrics): SuiteView {
+  const runs = s.runs.map((r) => ({
+    id: r.id,
+    name: r.name,
+    modelName: r.modelName,
+    variant: r.variant,
+    status: r.status,
+    error: r.error,
+    seed: r.seed,
+    placement: r.placement,
+    parentRunId: r.parentRunId,
+    branchStep: r.branchStep,
+    transform: r.transform,
+    checkpointSteps: r.checkpointSteps,
+    step: latest.get(r.id)?.step ?? 0,
+    totalSteps: (r.training as { steps: number }).steps,
+    lastLoss: latest.get(r.id)?.loss ?? null,
+    parameters: r.modelConfig ? Number(r.modelConfig.parameters) : null,
+    workflowId: r.workflowId,
+    backend: r.backend,
+    codeVersion: r.codeVersion,
+    checkpoints: r.checkpoints.map(toCheckpointView),
+  }));
+  const training = {
+    runs: runs.length,
+    step: sum(runs.map((r) => r.step)),
+    totalSteps: sum(runs.map((r) => r.totalSteps)),
+  };
+  return {
+    ...toSuiteSummaryView(s, training),
+    specJson: JSON.stringify(s.spec),
+    runs,
     probes: s.probes.map((p) => {
-      const info = p.info as { backend?: string; blas?: string; threads?: number; cudaDevice?: string | null };
+      const info = p.info as {
+        backend?: string;
+        blas?: string;
+        threads?: number;
+        cudaDevice?: string | null;
+      };
       return {
         taskQueue: p.taskQueue,
         hostname: p.hostname,
@@ -139,10 +199,7 @@ export function toSuiteSummaryView(s: SuiteSummaryRecord, latest: LatestMetrics)
   };
 }
 
-export function toSuiteView(s: SuiteRecord, latest: LatestMetrics): SuiteView {
-  const summary = toSuiteSummaryView(s, latest);
-  return { ...summary, runs: summary.runs.map((r, i) => ({ ...r, checkpoints: s.runs[i].checkpoints.map(toCheckpointView) })) };
-}
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 
 function toCheckpointView(c: SuiteRecord['runs'][number]['checkpoints'][number]): CheckpointView {
   return {

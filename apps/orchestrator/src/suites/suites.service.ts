@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { getSuite, latestMetrics, listSuites, type LineageClient } from '@cohort/lineage';
+import { getSuite, latestMetrics, listSuites, suiteTraining, type LineageClient } from '@cohort/lineage';
 import {
   InvalidSuiteSpecError,
   specHash,
@@ -92,24 +92,17 @@ export class SuitesService {
     requireUuid('suite', id);
     const suite = await this.postgres(() => getSuite(this.db, id));
     if (!suite) throw new NotFoundException(`suite ${id} not found`);
-    return toSuiteView(suite, await this.latest([suite]));
+    return toSuiteView(suite, await this.postgres(() => latestMetrics(this.db, suite.runs.map((r) => r.id))));
   }
 
   /** A page of suites, newest first; the cursor is the id of the previous page's last suite. */
-  async list(page: PageRequest<string>): Promise<Page<SuiteSummaryView>> {
-    const { limit, after } = page;
+  async list({ limit, after }: PageRequest<string>): Promise<Page<SuiteSummaryView>> {
     if (after && !(await this.postgres(() => this.db.suite.findUnique({ where: { id: after }, select: { id: true } })))) {
       throw invalidPage('cursor', `names no suite (${after})`);
     }
     const suites = await this.postgres(() => listSuites(this.db, limit + 1, after));
-    const latest = await this.latest(suites);
-    return Page.of(suites.map((s) => toSuiteSummaryView(s, latest)), limit, (last) => last.id);
-  }
-
-  /** Each run's last recorded step and loss. */
-  private latest(suites: { runs: { id: string }[] }[]) {
-    const runIds = suites.flatMap((s) => s.runs.map((r) => r.id));
-    return this.postgres(() => latestMetrics(this.db, runIds));
+    const training = await this.postgres(() => suiteTraining(this.db, suites.map((s) => s.id)));
+    return Page.of(suites.map((s) => toSuiteSummaryView(s, training.get(s.id))), limit, (last) => last.id);
   }
 
   private postgres<T>(query: () => Promise<T>): Promise<T> {
