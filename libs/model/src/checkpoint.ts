@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fromHfConfig, type ModelConfig, toHfConfig } from './config';
-import { type Backend, type CreateOptions, GPTNeoX } from './model';
+import { type Backend, type CreateOptions, GPTNeoX, type Precision } from './model';
 import { parseSafetensors, type RawTensor, toFloat32, encodeSafetensors, type TensorIn } from './safetensors';
 import { readTorchBin } from './torch-bin';
 import { type OptimizerConfig, Trainer } from './trainer';
@@ -27,6 +27,8 @@ export interface TrainingState {
   rng: { seed: number };
   threads: number;
   backend: Backend;
+  /** Absent in checkpoints written before precisions existed (they are fp32). */
+  precision?: Precision;
   extra?: Record<string, unknown>;
 }
 
@@ -93,6 +95,7 @@ export function saveCheckpoint(dir: string, model: GPTNeoX, opts: SaveOptions = 
         rng: { seed: opts.seed ?? 0 },
         threads: model.threads,
         backend: model.backend,
+        precision: model.precision,
         ...(opts.extra ? { extra: opts.extra } : {}),
       };
       files['optimizer.safetensors'] = writeFileSynced(join(tmp, 'optimizer.safetensors'), encodeSafetensors([...paramTensors(model, m, 'exp_avg.'), ...paramTensors(model, v, 'exp_avg_sq.')]));
@@ -229,8 +232,10 @@ export function loadCheckpoint(dir: string, opts: CreateOptions = {}): LoadedChe
   const manifest = verifyCheckpoint(dir);
   if (!manifest.files['training_state.json']) return { model: importHf(dir, opts) };
   const state = JSON.parse(readFileSync(join(dir, 'training_state.json'), 'utf8')) as TrainingState;
-  // Resume on the thread count and backend the run used: results are bit-identical only then.
-  const model = importHf(dir, { ...opts, threads: opts.threads ?? state.threads, backend: opts.backend ?? state.backend });
+  // Resume on the thread count, backend and precision the run used: results are bit-identical only then.
+  const backend = opts.backend ?? state.backend;
+  const precision = opts.precision ?? (backend === state.backend ? state.precision ?? 'fp32' : undefined);
+  const model = importHf(dir, { ...opts, threads: opts.threads ?? state.threads, backend, precision });
   const opt = parseSafetensors(readFileSync(join(dir, 'optimizer.safetensors')), 'optimizer.safetensors');
   model.engine.setOptState(loadWeights(model, opt, dir, 'exp_avg.'), loadWeights(model, opt, dir, 'exp_avg_sq.'));
   const trainer = new Trainer(model, state.optimizer);

@@ -2,10 +2,10 @@
 // natively; every method is one coarse native call).
 import { availableParallelism } from 'node:os';
 import { type ModelConfig, toNativeConfig, validateConfig } from './config';
-import { addon, type InitScheme, type NativeEngine, type NativeParam, type NativeScores } from './native';
+import { addon, type InitScheme, type NativeEngine, type NativeParam, type NativeScores, type Precision } from './native';
 import { type LogLikelihood, logLikelihoodAt, scoreShared, scoreSharedAsync, type SharedContextGroup } from './scoring';
 
-export type { InitScheme, LogLikelihood };
+export type { InitScheme, LogLikelihood, Precision };
 
 export type Backend = 'cpu' | 'cuda';
 
@@ -16,7 +16,10 @@ export interface CreateOptions {
   init?: InitScheme;
   /** Compute threads (OpenMP + OpenBLAS). Default: OMP_NUM_THREADS or the core count. */
   threads?: number;
+  /** Default 'cpu' (see defaultBackend() for 'cuda' when a device is usable). */
   backend?: Backend;
+  /** Default 'bf16' on cuda, 'fp32' on cpu (the only precision cpu has). */
+  precision?: Precision;
 }
 
 export type ParamSpec = NativeParam;
@@ -31,6 +34,7 @@ export class GPTNeoX {
   readonly numParams: number;
   readonly threads: number;
   readonly backend: Backend;
+  readonly precision: Precision;
   /** @internal used by Trainer/checkpoint IO. */
   readonly engine: NativeEngine;
 
@@ -38,7 +42,8 @@ export class GPTNeoX {
     this.threads = opts.threads ?? defaultThreads();
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new Error(`threads must be a positive integer, got ${this.threads}`);
     this.backend = opts.backend ?? 'cpu';
-    this.engine = new (addon().Engine)(toNativeConfig(config), this.backend, this.threads);
+    this.precision = opts.precision ?? (this.backend === 'cuda' ? 'bf16' : 'fp32');
+    this.engine = new (addon().Engine)(toNativeConfig(config), this.backend, this.threads, { precision: this.precision });
     this.params = this.engine.paramTable();
     this.numParams = this.params.reduce((s, p) => s + p.numel, 0);
   }

@@ -75,10 +75,42 @@ export interface NativeConfig {
   geluTanh: boolean;
 }
 
+/** 'fp32': fp32 everywhere; 'bf16' (CUDA only): bf16 GEMM inputs with fp32 accumulation, fp32 master weights, grads and Adam state. */
+export type Precision = 'fp32' | 'bf16';
+
+/** The CUDA device the addon sees (device 0), whether or not it is usable. */
+export interface CudaDeviceInfo {
+  name: string;
+  /** e.g. "9.0" */
+  computeCapability: string;
+  totalMemoryBytes: number;
+  freeMemoryBytes: number;
+  /** Devices visible. */
+  count: number;
+}
+
+export interface NativeBackendInfo {
+  /** 'cuda' when the CUDA backend is compiled in and a device is usable. */
+  backend: 'cpu' | 'cuda';
+  threads: number;
+  blas: string;
+  simd: string[];
+  /** Whether this addon was compiled with the CUDA backend. */
+  cudaBuilt: boolean;
+  /** Architectures compiled in, e.g. ['sm_80', 'sm_90', 'sm_100', 'compute_100'] (SASS and PTX). */
+  cudaArchs: string[];
+  cudaDevice: CudaDeviceInfo | null;
+  /** Why backend is not 'cuda' (no driver, no device, not built, ...); null when it is. */
+  cudaUnavailableReason: string | null;
+  /** The precision a model on `backend` gets by default: 'bf16' on cuda, 'fp32' on cpu. */
+  defaultPrecision: Precision;
+}
+
 interface Addon {
-  backendInfo(): { backend: 'cpu' | 'cuda'; threads: number; blas: string; simd: string[]; cudaDevice: string | null };
-  Engine: new (config: NativeConfig, backend: string, threads: number) => NativeEngine;
+  backendInfo(): NativeBackendInfo;
+  Engine: new (config: NativeConfig, backend: string, threads: number, options?: { precision?: Precision }) => NativeEngine;
   sgemmGflops(m: number, n: number, k: number, iters: number): number;
+  cudaMemoryEstimate(config: NativeConfig, batch: number, seqLen: number, precision: Precision): number;
 }
 
 /** Path of the compiled addon: $COHORT_MODEL_ADDON, else libs/model/native/build/cohort_model.node. */

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 
+#include "cuda/cuda_api.h"
 #include "engine.h"
 #include "sysinfo.h"
 
@@ -52,6 +53,29 @@ double numField(const Napi::Object& o, const char* key) {
   const Napi::Value v = o.Get(key);
   if (!v.IsNumber()) throw Napi::TypeError::New(o.Env(), std::string("missing numeric field '") + key + "'");
   return v.As<Napi::Number>().DoubleValue();
+}
+
+cohort::Config parseConfig(const Napi::Object& c) {
+  cohort::Config cfg;
+  cfg.vocab = int64_t(numField(c, "vocabSize"));
+  cfg.hidden = int64_t(numField(c, "hiddenSize"));
+  cfg.layers = int64_t(numField(c, "numLayers"));
+  cfg.heads = int64_t(numField(c, "numHeads"));
+  cfg.ffn = int64_t(numField(c, "intermediateSize"));
+  cfg.maxPos = int64_t(numField(c, "maxPositionEmbeddings"));
+  cfg.rotaryDims = int64_t(numField(c, "rotaryDims"));
+  cfg.rotaryBase = float(numField(c, "rotaryEmbBase"));
+  cfg.lnEps = float(numField(c, "layerNormEps"));
+  cfg.parallelResidual = c.Get("useParallelResidual").ToBoolean();
+  cfg.geluTanh = c.Get("geluTanh").ToBoolean();
+  return cfg;
+}
+
+cohort::Precision parsePrecision(const Napi::Env& env, const Napi::Value& v) {
+  const std::string p = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+  if (p == "fp32") return cohort::Precision::FP32;
+  if (p == "bf16") return cohort::Precision::BF16;
+  throw Napi::TypeError::New(env, "precision must be 'fp32' or 'bf16'");
 }
 
 // Runs an engine call on a libuv worker thread and settles a Promise, so long training and
@@ -117,26 +141,20 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
                         InstanceMethod("dispose", &EngineWrap::Dispose)});
   }
 
-  // new Engine(config, backend, threads)
+  // new Engine(config, backend, threads, options?: { precision: 'fp32' | 'bf16' })
   EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 3 || !info[0].IsObject() || !info[1].IsString())
-      throw Napi::TypeError::New(env, "Engine(config, backend, threads)");
-    const Napi::Object c = info[0].As<Napi::Object>();
-    cohort::Config cfg;
-    cfg.vocab = int64_t(numField(c, "vocabSize"));
-    cfg.hidden = int64_t(numField(c, "hiddenSize"));
-    cfg.layers = int64_t(numField(c, "numLayers"));
-    cfg.heads = int64_t(numField(c, "numHeads"));
-    cfg.ffn = int64_t(numField(c, "intermediateSize"));
-    cfg.maxPos = int64_t(numField(c, "maxPositionEmbeddings"));
-    cfg.rotaryDims = int64_t(numField(c, "rotaryDims"));
-    cfg.rotaryBase = float(numField(c, "rotaryEmbBase"));
-    cfg.lnEps = float(numField(c, "layerNormEps"));
-    cfg.parallelResidual = c.Get("useParallelResidual").ToBoolean();
-    cfg.geluTanh = c.Get("geluTanh").ToBoolean();
+      throw Napi::TypeError::New(env, "Engine(config, backend, threads, options?)");
+    const cohort::Config cfg = parseConfig(info[0].As<Napi::Object>());
     const int threads = int(intArg(info, 2, "threads"));
-    engine_ = guard(env, [&] { return cohort::makeEngine(info[1].As<Napi::String>(), cfg, threads); });
+    cohort::Precision precision = cohort::Precision::FP32;
+    if (info.Length() > 3 && !info[3].IsUndefined() && !info[3].IsNull()) {
+      if (!info[3].IsObject()) throw Napi::TypeError::New(env, "Engine options must be an object");
+      const Napi::Value p = info[3].As<Napi::Object>().Get("precision");
+      if (!p.IsUndefined()) precision = parsePrecision(env, p);
+    }
+    engine_ = guard(env, [&] { return cohort::makeEngine(info[1].As<Napi::String>(), cfg, threads, precision); });
   }
 
  private:
@@ -373,18 +391,57 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   bool busy_ = false;  // an async call is running on a worker thread
 };
 
+// backend is 'cuda' when the CUDA backend is compiled in and a device is usable, else 'cpu' (with
+// cudaUnavailableReason saying why). Never throws for a missing GPU, driver or CUDA library.
 Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const cohort::SysInfo s = cohort::sysInfo();
   Napi::Object o = Napi::Object::New(env);
-  o.Set("backend", "cpu");
+  cohort::CudaDeviceInfo dev;
+#if COHORT_WITH_CUDA
+  dev = cohort::cudaQueryDevice();
+#else
+  dev.reason = "this addon was built without the CUDA backend (no CUDA toolkit at build time, or COHORT_CUDA=OFF)";
+#endif
+  o.Set("backend", dev.usable ? "cuda" : "cpu");
   o.Set("threads", omp_get_max_threads());
   o.Set("blas", s.blas);
   Napi::Array simd = Napi::Array::New(env, s.simd.size());
   for (size_t i = 0; i < s.simd.size(); i++) simd.Set(i, s.simd[i]);
   o.Set("simd", simd);
-  o.Set("cudaDevice", env.Null());
+  o.Set("cudaBuilt", bool(COHORT_WITH_CUDA));
+  const std::vector<std::string> archs = cohort::cudaCompiledArchs();
+  Napi::Array a = Napi::Array::New(env, archs.size());
+  for (size_t i = 0; i < archs.size(); i++) a.Set(i, archs[i]);
+  o.Set("cudaArchs", a);
+  if (dev.count > 0 && !dev.name.empty()) {
+    Napi::Object d = Napi::Object::New(env);
+    d.Set("name", dev.name);
+    d.Set("computeCapability", std::to_string(dev.major) + "." + std::to_string(dev.minor));
+    d.Set("totalMemoryBytes", double(dev.totalBytes));
+    d.Set("freeMemoryBytes", double(dev.freeBytes));
+    d.Set("count", dev.count);
+    o.Set("cudaDevice", d);
+  } else {
+    o.Set("cudaDevice", env.Null());
+  }
+  o.Set("cudaUnavailableReason", dev.usable ? env.Null() : Napi::String::New(env, dev.reason));
+  o.Set("defaultPrecision", dev.usable ? "bf16" : "fp32");  // what GPTNeoX uses on `backend` when not told
   return o;
+}
+
+// cudaMemoryEstimate(config, batch, seqLen, precision) -> bytes the CUDA engine needs to train on
+// [batch, seqLen] (weights + grads + Adam moments + activations); batch*seqLen = 0: the model alone.
+Napi::Value CudaMemoryEstimate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject())
+    throw Napi::TypeError::New(env, "cudaMemoryEstimate(config, batch, seqLen, precision)");
+  const cohort::Config cfg = parseConfig(info[0].As<Napi::Object>());
+  const int64_t B = intArg(info, 1, "batch"), T = intArg(info, 2, "seqLen");
+  if (B < 0 || T < 0) throw Napi::RangeError::New(env, "batch and seqLen must be >= 0");
+  const cohort::Precision p =
+      info.Length() > 3 && !info[3].IsUndefined() ? parsePrecision(env, info[3]) : cohort::Precision::BF16;
+  return Napi::Number::New(env, double(cohort::cudaMemoryEstimate(cfg, B, T, p)));
 }
 
 // sgemmGflops(m, n, k, iters) -> GFLOP/s
@@ -398,6 +455,7 @@ Napi::Value SgemmGflops(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("backendInfo", Napi::Function::New(env, BackendInfo));
   exports.Set("sgemmGflops", Napi::Function::New(env, SgemmGflops));
+  exports.Set("cudaMemoryEstimate", Napi::Function::New(env, CudaMemoryEstimate));
   exports.Set("Engine", EngineWrap::Init(env));
   return exports;
 }

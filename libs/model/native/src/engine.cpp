@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "cpu/cpu_engine.h"
+#include "cuda/cuda_api.h"
 
 namespace cohort {
 
@@ -148,9 +149,24 @@ void Engine::checkShared(const int32_t* ctx, int64_t G, int64_t T0, const int32_
   checkIds(real.data(), R * Tc, false, "continuation");
 }
 
-std::unique_ptr<Engine> makeEngine(const std::string& backend, const Config& cfg, int threads) {
-  if (backend == "cpu") return std::make_unique<CpuEngine>(cfg, threads);
-  throw UserError("backend '" + backend + "' is not built into this addon (available: cpu)");
+std::unique_ptr<Engine> makeEngine(const std::string& backend, const Config& cfg, int threads,
+                                   Precision precision) {
+  if (backend == "cpu") {
+    if (precision != Precision::FP32)
+      throw UserError(std::string("precision '") + precisionName(precision) +
+                      "' is not supported by the cpu backend (it computes in fp32); use precision 'fp32', "
+                      "or backend 'cuda'");
+    return std::make_unique<CpuEngine>(cfg, threads);
+  }
+  if (backend == "cuda") {
+#if COHORT_WITH_CUDA
+    return makeCudaEngine(cfg, precision);
+#else
+    throw UserError("backend 'cuda' is not built into this addon (it was compiled without a CUDA toolkit; "
+                    "rebuild with COHORT_CUDA=ON bash scripts/build-native.sh)");
+#endif
+  }
+  throw UserError("unknown backend '" + backend + "' (available: cpu" + (COHORT_WITH_CUDA ? ", cuda)" : ")"));
 }
 
 }  // namespace cohort

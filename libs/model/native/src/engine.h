@@ -34,6 +34,11 @@ enum class InitScheme {
   ScaledNormal,  // GPT-NeoX defaults (Pythia 6.9B/12B): normal, outputs range/sqrt(2L)
 };
 
+// Numerics of an engine: fp32 everywhere, or (CUDA only) bf16 GEMM inputs with fp32 accumulation,
+// fp32 master weights, gradients and Adam moments. Checkpoints are fp32 either way.
+enum class Precision { FP32, BF16 };
+inline const char* precisionName(Precision p) { return p == Precision::BF16 ? "bf16" : "fp32"; }
+
 struct AdamW {  // doubles, like the Python floats torch.optim.AdamW computes its scalars from
   double lr, beta1, beta2, eps, weightDecay, maxGradNorm;  // maxGradNorm <= 0 disables clipping
 };
@@ -100,7 +105,9 @@ class Engine {
 // id whose value cannot matter (causal attention: later positions never influence scored ones).
 std::vector<int32_t> unpadRows(const int32_t* cont, const int32_t* contLen, int64_t R, int64_t Tc, int64_t width);
 
-// Validates the config (throws UserError) and builds the engine for `backend` ("cpu").
-std::unique_ptr<Engine> makeEngine(const std::string& backend, const Config& cfg, int threads);
+// Validates the config (throws UserError) and builds the engine for `backend` ("cpu" or, when
+// compiled in and a device is usable, "cuda"). The CPU backend accepts only Precision::FP32.
+std::unique_ptr<Engine> makeEngine(const std::string& backend, const Config& cfg, int threads,
+                                   Precision precision = Precision::FP32);
 
 }  // namespace cohort
