@@ -1,9 +1,12 @@
 # Cohort image: the orchestrator, the gpu-worker and the CLI (one image, the command picks).
 #   docker build -t ghcr.io/cohort/cohort:0.1.0 .
-# The native engine is built for x86-64-v3 (AVX2+FMA), so the image runs on any recent x86 node.
+# The native engine is built for x86-64-v3 (AVX2+FMA), so the image runs on any recent x86 node,
+# with its CUDA backend (sm_80, sm_90, sm_100) compiled from NVIDIA's PyPI wheels: no GPU needed to
+# build, and the same image falls back to the CPU where no GPU or driver is present.
 FROM node:20-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends build-essential cmake libopenblas-openmp-dev \
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential cmake libopenblas-openmp-dev python3-venv \
     && rm -rf /var/lib/apt/lists/*
+ENV XDG_CACHE_HOME=/opt/cache
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/orchestrator/package.json apps/orchestrator/
@@ -19,7 +22,8 @@ COPY libs/analysis/package.json libs/analysis/
 COPY libs/cluster/package.json libs/cluster/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN bash scripts/build-native.sh \
+RUN COHORT_CUDA=ON bash scripts/build-native.sh \
+    && mkdir -p /opt/cuda/lib && cp /opt/cache/cohort/cuda-*/lib/python3*/site-packages/nvidia/cu13/lib/lib*.so.13 /opt/cuda/lib/ \
     && touch /tmp/prisma-engine && PRISMA_QUERY_ENGINE_LIBRARY=/tmp/prisma-engine PRISMA_SCHEMA_ENGINE_BINARY=/tmp/prisma-engine \
        DATABASE_URL=postgresql://build@localhost/build node_modules/.bin/prisma generate \
     && node_modules/.bin/tsc -b tsconfig.json \
@@ -32,6 +36,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends libopenblas0-op
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app /app
-ENV NODE_ENV=production COHORT_CODE_VERSION=0.1.0
+# cuBLAS (loaded at the first GPU call; the node's NVIDIA runtime provides the driver's libcuda).
+COPY --from=build /opt/cuda/lib /opt/cuda/lib
+ENV NODE_ENV=production COHORT_CODE_VERSION=0.1.0 LD_LIBRARY_PATH=/opt/cuda/lib
 USER 1000
 CMD ["node", "apps/orchestrator/dist/src/main.js"]

@@ -28,8 +28,10 @@ source scripts/lib/prisma-env.sh
 log "generating the Prisma client"
 node_modules/.bin/prisma generate >/dev/null
 
+# With its CUDA backend, compiled from PyPI wheels (no GPU needed): a CUDA compile error fails
+# setup, so it cannot land. COHORT_CUDA=AUTO builds CPU-only where the wheels cannot be fetched.
 log "building the native engine"
-bash scripts/build-native.sh
+COHORT_CUDA="${COHORT_CUDA:-ON}" bash scripts/build-native.sh
 log "building TypeScript"
 node_modules/.bin/tsc -b tsconfig.json
 bash scripts/build-dashboard.sh

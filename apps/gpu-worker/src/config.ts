@@ -11,6 +11,8 @@ const schema = z.object({
   COHORT_DATA_DIR: z.string().min(1).default(join(__dirname, '..', '..', '..', '..', '.cohort', 'data')),
   /** Compute threads per process (OpenMP + BLAS); fixed per deployment so runs are reproducible. */
   COHORT_THREADS: z.coerce.number().int().positive().optional(),
+  /** `auto`: CUDA when the addon has it and a GPU answers, else CPU; `cuda` refuses to start without one. */
+  COHORT_BACKEND: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
   /** Heavy activities run one at a time per process: one process per GPU (or CPU node). */
   COHORT_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(1),
 });

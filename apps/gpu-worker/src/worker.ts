@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createLineageClient } from '@cohort/lineage';
 import { createComputeActivities } from './activities';
+import { chooseEngine } from './compute-engine';
 import { codeVersion } from './code-version';
 import { Storage } from './storage';
 import type { GpuWorkerConfig } from './config';
@@ -11,6 +12,7 @@ import type { GpuWorkerConfig } from './config';
  * activities are allowed to finish (or are retried elsewhere once their heartbeat times out).
  */
 export async function runComputeWorker(config: GpuWorkerConfig): Promise<void> {
+  const engine = chooseEngine(config.COHORT_BACKEND, config.COHORT_THREADS);
   const db = createLineageClient(config.DATABASE_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
@@ -22,13 +24,13 @@ export async function runComputeWorker(config: GpuWorkerConfig): Promise<void> {
         db,
         storage: new Storage(config.COHORT_DATA_DIR),
         taskQueue: config.COHORT_TASK_QUEUE,
-        threads: config.COHORT_THREADS,
+        engine,
         codeVersion: codeVersion(),
       }),
       maxConcurrentActivityTaskExecutions: config.COHORT_MAX_CONCURRENT_ACTIVITIES,
     });
     console.log(
-      `[gpu-worker] polling task queue "${config.COHORT_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`,
+      `[gpu-worker] polling task queue "${config.COHORT_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}, computing on ${engine.device ?? engine.backend}`,
     );
     await worker.run();
     console.log('[gpu-worker] stopped');

@@ -87,7 +87,7 @@ async function rejectsNonRetryable(p: Promise<unknown>, type: string, message: R
 
 describe('memorization scan activities', async () => {
   const f = await fixture();
-  const deps = { db: f.db, storage: f.storage, threads: 2 };
+  const deps = { db: f.db, storage: f.storage, engine: { backend: 'cpu' as const, threads: 2, device: null } };
   const plan = planMemorizationScanActivity(deps);
   const scan = scanMemorizationShardActivity(deps);
   const target = (analysisId: string, p: MemorizationScanParams): MemorizationScanTarget => ({ analysisId, runId: RUN, step: STEP, params: p });

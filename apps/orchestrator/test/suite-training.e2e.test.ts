@@ -130,7 +130,7 @@ describe('a small suite, trained end to end', () => {
     assert.deepEqual(texts(fromDisk), parent.slice(2, 4));
   });
 
-  test('lineage is complete: data artefacts, model configs, code version, backend, loss curves', async () => {
+  test('lineage is complete: data artefacts, model configs, code version, backend and precision, loss curves', async () => {
     const runs = await db.run.findMany({
       where: { suiteId: suite.id },
       include: {
@@ -144,6 +144,8 @@ describe('a small suite, trained end to end', () => {
       assert.ok(r.workflowId?.startsWith('run-'), r.name);
       assert.ok(r.codeVersion && r.codeVersion !== 'unknown', r.name);
       assert.equal(r.backend, 'cpu');
+      // The spec's default precision, auto, is fp32 on a CPU worker; no accelerator to name.
+      assert.deepEqual([(r.training as { precision?: string }).precision, r.precision, r.device], ['auto', 'fp32', null], r.name);
       assert.ok(r.modelConfig && Number(r.modelConfig.parameters) > 0);
       assert.match(r.dataOrder?.orderHash ?? '', /^[0-9a-f]{64}$/);
       assert.equal(r.dataOrder?.dataset.variant, r.variant);

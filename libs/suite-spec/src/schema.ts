@@ -159,6 +159,11 @@ export const suiteSpecSchema = z
      * `sequential`: documents in corpus order, unshuffled (a control: what was planted early is seen early).
      */
     orderMode: z.enum(['cohort', 'neox', 'sequential']).default('cohort'),
+    /**
+     * Arithmetic of every run's training: `fp32`, or `bf16` mixed precision (bf16 matmuls, fp32
+     * master weights and optimiser state; CUDA only). `auto`: bf16 on a CUDA worker, fp32 on CPU.
+     */
+    precision: z.enum(['auto', 'fp32', 'bf16']).default('auto'),
     seqLength: positiveInt.max(8192).default(128),
     globalBatch: positiveInt.default(8),
     microBatch: positiveInt.optional(),

@@ -38,6 +38,10 @@ export interface RunView {
   parameters: number | null;
   workflowId: string | null;
   backend: string | null;
+  /** fp32, or bf16 (mixed precision), once training started. */
+  precision: string | null;
+  /** The accelerator that trained it (null on CPU). */
+  device: string | null;
   codeVersion: string | null;
 }
 

@@ -7,14 +7,14 @@ import { engineScorer, evaluateTask, writeRequestRecords, type TaskDataSource, t
 import { importHf, type GPTNeoX } from '@cohort/model';
 import { evaluatedTasks, evaluationKey, recordEvaluations, type LineageClient } from '@cohort/lineage';
 import type { ComputeActivities, EvalTaskRequest } from '@cohort/workflows';
+import { inferenceOptions, type ComputeEngine } from '../compute-engine';
 import type { Storage } from '../storage';
 
 export interface EvaluateDeps {
   db: LineageClient;
   storage: Storage;
-  threads?: number;
+  engine: ComputeEngine;
   codeVersion: string;
-  backend: string;
 }
 
 /**
@@ -39,7 +39,7 @@ export function evaluateCheckpointActivity(deps: EvaluateDeps): ComputeActivitie
     const tokenizerPath = run.dataOrder?.dataset.tokenizer.uri;
     if (!tokenizerPath) throw ApplicationFailure.nonRetryable(`run ${run.name} has no tokenizer in lineage`, 'BadRun');
     const dir = deps.storage.checkpoint(runId, step);
-    const model = loadVerified(dir, checkpoint.sha256, run.name, deps.threads);
+    const model = loadVerified(dir, checkpoint.sha256, run.name, deps.engine);
     try {
       const tokenizer = CohortTokenizer.load(tokenizerPath);
       const manifest = deps.storage.syntheticManifest(run.suiteId);
@@ -66,7 +66,7 @@ export function evaluateCheckpointActivity(deps: EvaluateDeps): ComputeActivitie
             limit: t.limit ?? null,
             requestsUri: `file://${requestsPath}`,
             codeVersion: deps.codeVersion,
-            backend: deps.backend,
+            backend: deps.engine.backend,
             workflowId: workflowExecution?.workflowId,
             workflowRunId: workflowExecution?.runId,
           })),
@@ -83,13 +83,13 @@ export function evaluateCheckpointActivity(deps: EvaluateDeps): ComputeActivitie
  * The checkpoint's weights, once their sha256 equals lineage's. Only the weights are hashed: the
  * optimizer state (twice their size) plays no part in an evaluation.
  */
-export function loadVerified(dir: string, sha256: string, runName: string, threads?: number): GPTNeoX {
+export function loadVerified(dir: string, sha256: string, runName: string, engine: ComputeEngine): GPTNeoX {
   try {
     const weights = join(dir, 'model.safetensors');
     if (!existsSync(weights)) throw new Error(`checkpoint ${dir}: model.safetensors is missing`);
     const actual = sha256File(weights);
     if (actual !== sha256) throw new Error(`checkpoint ${dir}: model.safetensors sha256 ${actual} differs from lineage's ${sha256}`);
-    return importHf(dir, { threads });
+    return importHf(dir, inferenceOptions(engine));
   } catch (err) {
     // A damaged checkpoint does not heal on retry: fail the evaluation with the reason, write nothing.
     throw ApplicationFailure.nonRetryable(`run ${runName}: ${(err as Error).message}`, 'CorruptCheckpoint');

@@ -1,11 +1,12 @@
 import type { LineageClient } from '@cohort/lineage';
 import type { ComputeActivities } from '@cohort/workflows';
+import type { ComputeEngine } from '../compute-engine';
 import type { Storage } from '../storage';
 import { createBatchSource } from './batch-source';
 import { evaluateCheckpointActivity } from './evaluate-checkpoint';
 import { planMemorizationScanActivity, scanMemorizationShardActivity } from './memorization-scan';
 import { prepareDataActivity } from './prepare-data';
-import { describeBackend, probeBackendActivity } from './probe-backend';
+import { probeBackendActivity } from './probe-backend';
 import { reportAnalysisActivity } from './report-analysis';
 import { countOperandsActivity, evaluateArithmeticActivity } from './term-frequency';
 import { trainSegmentActivity } from './train-segment';
@@ -14,30 +15,27 @@ export interface ComputeDeps {
   db: LineageClient;
   storage: Storage;
   taskQueue: string;
-  threads?: number;
+  engine: ComputeEngine;
   codeVersion: string;
 }
 
 export function createComputeActivities(deps: ComputeDeps): ComputeActivities {
-  const backend = describeBackend(deps.taskQueue).backend;
-  const engine = { db: deps.db, storage: deps.storage, threads: deps.threads };
+  const engine = { db: deps.db, storage: deps.storage, engine: deps.engine };
   return {
-    probeBackend: probeBackendActivity(deps.db, deps.taskQueue),
+    probeBackend: probeBackendActivity(deps.db, deps.taskQueue, deps.engine),
     prepareData: prepareDataActivity(deps.db, deps.storage),
     trainSegment: trainSegmentActivity({
       db: deps.db,
       storage: deps.storage,
-      threads: deps.threads,
+      engine: deps.engine,
       batches: createBatchSource(),
       codeVersion: deps.codeVersion,
-      backend,
     }),
     evaluateCheckpoint: evaluateCheckpointActivity({
       db: deps.db,
       storage: deps.storage,
-      threads: deps.threads,
+      engine: deps.engine,
       codeVersion: deps.codeVersion,
-      backend,
     }),
     planMemorizationScan: planMemorizationScanActivity(engine),
     scanMemorizationShard: scanMemorizationShardActivity(engine),

@@ -9,6 +9,7 @@ import { CohortTokenizer, openRunOrder, type DataOrder, type SyntheticManifest, 
 import type { GPTNeoX } from '@cohort/model';
 import type { LineageClient } from '@cohort/lineage';
 import type { ComputeActivities, MemorizationScanParams } from '@cohort/workflows';
+import type { ComputeEngine } from '../compute-engine';
 import type { Storage } from '../storage';
 import {
   MAX_CONTINUATION,
@@ -32,7 +33,7 @@ import { loadVerified } from './evaluate-checkpoint';
 export interface MemorizationDeps {
   db: LineageClient;
   storage: Storage;
-  threads?: number;
+  engine: ComputeEngine;
 }
 
 const bad = (message: string) => ApplicationFailure.nonRetryable(message, 'BadMemorizationParams');
@@ -187,7 +188,7 @@ export function scanMemorizationShardActivity(deps: MemorizationDeps): ComputeAc
     let model: GPTNeoX | undefined;
     try {
       const result = await scanShard(dir, shard, {
-        model: () => (model = loadVerified(deps.storage.checkpoint(runId, step), checkpoint.sha256, run.name, deps.threads)),
+        model: () => (model = loadVerified(deps.storage.checkpoint(runId, step), checkpoint.sha256, run.name, deps.engine)),
         batchSize: params.batchSize,
         onBatch: (scored, total) => {
           ctx.heartbeat({ shard, scored, total });

@@ -10,13 +10,14 @@ import { buildOperandCounts, CohortTokenizer, openRunOrder, writeFileAtomic, typ
 import { arithmeticParamErrors, engineGenerator, evaluateArithmetic, type ArithmeticParams } from '@cohort/evals';
 import type { LineageClient } from '@cohort/lineage';
 import type { ComputeActivities, TermFrequencyParams } from '@cohort/workflows';
+import type { ComputeEngine } from '../compute-engine';
 import type { Storage } from '../storage';
 import { loadVerified } from './evaluate-checkpoint';
 
 export interface TermFrequencyDeps {
   db: LineageClient;
   storage: Storage;
-  threads?: number;
+  engine: ComputeEngine;
 }
 
 export const OPERAND_COUNTS_FILE = 'operand-counts.json';
@@ -161,7 +162,7 @@ export function evaluateArithmeticActivity(deps: TermFrequencyDeps): ComputeActi
     } catch (err) {
       throw ApplicationFailure.nonRetryable(`run ${run.name}: ${(err as Error).message}`, 'BadData');
     }
-    const model = loadVerified(deps.storage.checkpoint(runId, step), checkpoint.sha256, run.name, deps.threads);
+    const model = loadVerified(deps.storage.checkpoint(runId, step), checkpoint.sha256, run.name, deps.engine);
     try {
       const ctx = Context.current();
       let result: Awaited<ReturnType<typeof evaluateArithmetic>>;

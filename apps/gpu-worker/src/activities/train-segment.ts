@@ -14,6 +14,7 @@ import {
   type Manifest,
   type ModelConfig,
   type OptimizerConfig,
+  type Precision,
 } from '@cohort/model';
 import {
   getRunForTraining,
@@ -24,6 +25,7 @@ import {
   type RunForTraining,
 } from '@cohort/lineage';
 import type { ComputeActivities, SegmentResult } from '@cohort/workflows';
+import { trainingOptions, trainingPrecision, type ComputeEngine } from '../compute-engine';
 import type { Storage } from '../storage';
 import type { BatchSource } from './batch-source';
 
@@ -35,16 +37,16 @@ interface RunTraining {
   microBatch: number;
   seqLength: number;
   seed: number;
+  precision?: 'auto' | Precision;
 }
 
 export interface TrainSegmentDeps {
   db: LineageClient;
   storage: Storage;
-  threads?: number;
+  /** Recorded on the run with the code version: the backend, precision and device that trained it. */
+  engine: ComputeEngine;
   batches: BatchSource;
-  /** Recorded on the run: the code version and the engine backend that trained it. */
   codeVersion: string;
-  backend: string;
 }
 
 interface CheckpointExtra {
@@ -65,12 +67,16 @@ export function trainSegmentActivity(deps: TrainSegmentDeps): ComputeActivities[
     // it) re-records the verified files instead of training again.
     if (existsSync(target)) return record(deps.db, run, toStep, target, writtenCheckpoint(run, target), [], 0);
 
-    await deps.db.run.update({ where: { id: runId }, data: { codeVersion: deps.codeVersion, backend: deps.backend } });
+    const precision = trainingPrecision(training.precision, deps.engine, run.name);
+    await deps.db.run.update({
+      where: { id: runId },
+      data: { codeVersion: deps.codeVersion, backend: deps.engine.backend, precision, device: deps.engine.device },
+    });
     const started = process.hrtime.bigint();
     const consumed = createHash('sha256');
     const metrics: MetricRow[] = [];
     const ctx = Context.current();
-    const { model, trainer } = startingPoint(deps, run, training, config, fromStep);
+    const { model, trainer } = startingPoint(deps, run, training, config, fromStep, precision);
     let written: WrittenCheckpoint;
     try {
       for (let step = fromStep; step < toStep; step++) {
@@ -118,8 +124,9 @@ function startingPoint(
   training: RunTraining,
   config: ModelConfig,
   fromStep: number,
+  precision: Precision,
 ): { model: GPTNeoX; trainer: Trainer } {
-  const opts = { threads: deps.threads };
+  const opts = trainingOptions(deps.engine, precision);
   if (fromStep === 0 && !run.parentRunId) {
     const model = GPTNeoX.create(config, { ...opts, seed: training.seed, init: training.init });
     return { model, trainer: new Trainer(model, training.optimizer) };

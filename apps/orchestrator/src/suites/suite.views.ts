@@ -16,14 +16,10 @@ export class CheckpointView {
   @Field() @ApiProperty() uri!: string;
   @Field() @ApiProperty() sha256!: string;
   @Field(() => Float) @ApiProperty() bytes!: number;
-  @Field(() => String, {
-    nullable: true,
-    description: 'sha256 of the token ids the segment ending here consumed',
-  })
+  @Field(() => String, { nullable: true, description: 'sha256 of the token ids the segment ending here consumed' })
   @ApiProperty({ nullable: true, type: String })
   consumedSha256!: string | null;
-  @Field(() => Float, { nullable: true }) @ApiProperty({ nullable: true, type: Number }) meanLoss!:
-    number | null;
+  @Field(() => Float, { nullable: true }) @ApiProperty({ nullable: true, type: Number }) meanLoss!: number | null;
   @Field() @ApiProperty() createdAt!: Date;
 }
 
@@ -34,17 +30,12 @@ export class RunView {
   @Field() @ApiProperty() modelName!: string;
   @Field() @ApiProperty() variant!: string;
   @Field() @ApiProperty() status!: string;
-  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) error!:
-    string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @Field(() => Int) @ApiProperty() seed!: number;
   @Field() @ApiProperty() placement!: string;
-  @Field(() => ID, { nullable: true }) @ApiProperty({ nullable: true, type: String }) parentRunId!:
-    string | null;
-  @Field(() => Int, { nullable: true }) @ApiProperty({ nullable: true, type: Number }) branchStep!:
-    number | null;
-  @Field(() => String, { nullable: true })
-  @ApiProperty({ nullable: true, type: String })
-  transform!: string | null;
+  @Field(() => ID, { nullable: true }) @ApiProperty({ nullable: true, type: String }) parentRunId!: string | null;
+  @Field(() => Int, { nullable: true }) @ApiProperty({ nullable: true, type: Number }) branchStep!: number | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) transform!: string | null;
   @Field(() => [Int]) @ApiProperty({ type: [Number] }) checkpointSteps!: number[];
   @Field(() => Int, { description: 'the last recorded optimiser step (0 before the first)' })
   @ApiProperty({ description: 'the last recorded optimiser step (0 before the first)' })
@@ -53,23 +44,19 @@ export class RunView {
   @Field(() => Float, { nullable: true, description: 'the loss at `step`' })
   @ApiProperty({ nullable: true, type: Number, description: 'the loss at `step`' })
   lastLoss!: number | null;
-  @Field(() => Float, {
-    nullable: true,
-    description: "the model's parameter count, once its config is recorded",
-  })
+  @Field(() => Float, { nullable: true, description: "the model's parameter count, once its config is recorded" })
   @ApiProperty({ nullable: true, type: Number })
   parameters!: number | null;
-  @Field(() => String, { nullable: true })
-  @ApiProperty({ nullable: true, type: String })
-  workflowId!: string | null;
-  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) backend!:
-    string | null;
-  @Field(() => String, { nullable: true })
-  @ApiProperty({ nullable: true, type: String })
-  codeVersion!: string | null;
-  @Field(() => [CheckpointView])
-  @ApiProperty({ type: [CheckpointView] })
-  checkpoints!: CheckpointView[];
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) workflowId!: string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) backend!: string | null;
+  @Field(() => String, { nullable: true, description: 'fp32, or bf16 (mixed precision), once training started' })
+  @ApiProperty({ nullable: true, type: String, description: 'fp32, or bf16 (mixed precision), once training started' })
+  precision!: string | null;
+  @Field(() => String, { nullable: true, description: 'the accelerator that trained it (null on CPU)' })
+  @ApiProperty({ nullable: true, type: String, description: 'the accelerator that trained it (null on CPU)' })
+  device!: string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) codeVersion!: string | null;
+  @Field(() => [CheckpointView]) @ApiProperty({ type: [CheckpointView] }) checkpoints!: CheckpointView[];
 }
 
 @ObjectType('BackendProbe')
@@ -79,38 +66,23 @@ export class BackendProbeView {
   @Field() @ApiProperty() backend!: string;
   @Field() @ApiProperty() blas!: string;
   @Field(() => Int) @ApiProperty() threads!: number;
-  @Field(() => String, { nullable: true })
-  @ApiProperty({ nullable: true, type: String })
-  cudaDevice!: string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) cudaDevice!: string | null;
   @Field() @ApiProperty() createdAt!: Date;
 }
 
-@ObjectType('SuiteSummary', {
-  description: 'a suite as the list shows it: how far its training has got, not its runs',
-})
+@ObjectType('SuiteSummary', { description: 'a suite as the list shows it: how far its training has got, not its runs' })
 export class SuiteSummaryView {
   @Field(() => ID) @ApiProperty() id!: string;
   @Field() @ApiProperty() name!: string;
-  @Field()
-  @ApiProperty({ enum: ['pending', 'running', 'completed', 'failed', 'cancelled'] })
-  status!: string;
-  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) error!:
-    string | null;
+  @Field() @ApiProperty({ enum: ['pending', 'running', 'completed', 'failed', 'cancelled'] }) status!: string;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @Field() @ApiProperty() specHash!: string;
-  @Field(() => String, { nullable: true })
-  @ApiProperty({ nullable: true, type: String })
-  workflowId!: string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ nullable: true, type: String }) workflowId!: string | null;
   @Field() @ApiProperty() createdAt!: Date;
   @Field() @ApiProperty() updatedAt!: Date;
-  @Field(() => Int, { description: 'runs planned so far' })
-  @ApiProperty({ description: 'runs planned so far' })
-  runCount!: number;
-  @Field(() => Int, { description: "Σ each run's last recorded step" })
-  @ApiProperty({ description: "Σ each run's last recorded step" })
-  step!: number;
-  @Field(() => Int, { description: "Σ each run's planned steps" })
-  @ApiProperty({ description: "Σ each run's planned steps" })
-  totalSteps!: number;
+  @Field(() => Int, { description: 'runs planned so far' }) @ApiProperty({ description: 'runs planned so far' }) runCount!: number;
+  @Field(() => Int, { description: "Σ each run's last recorded step" }) @ApiProperty({ description: "Σ each run's last recorded step" }) step!: number;
+  @Field(() => Int, { description: "Σ each run's planned steps" }) @ApiProperty({ description: "Σ each run's planned steps" }) totalSteps!: number;
 }
 
 @ObjectType('Suite')
@@ -119,18 +91,12 @@ export class SuiteView extends SuiteSummaryView {
   @ApiProperty({ description: 'the validated spec (defaults filled in), as JSON' })
   specJson!: string;
   @Field(() => [RunView]) @ApiProperty({ type: [RunView] }) runs!: RunView[];
-  @Field(() => [BackendProbeView])
-  @ApiProperty({ type: [BackendProbeView] })
-  probes!: BackendProbeView[];
+  @Field(() => [BackendProbeView]) @ApiProperty({ type: [BackendProbeView] }) probes!: BackendProbeView[];
 }
 
 type LatestMetrics = ReadonlyMap<string, { step: number; loss: number }>;
 
-/** `latest`: each run's last recorded step and loss (see latestMetrics). */
-export function toSuiteSummaryView(
-  s: Suite,
-  training: SuiteTraining = { runs: 0, step: 0, totalSteps: 0 },
-): SuiteSummaryView {
+export function toSuiteSummaryView(s: Suite, training: SuiteTraining = { runs: 0, step: 0, totalSteps: 0 }): SuiteSummaryView {
   return {
     id: s.id,
     name: s.name,
@@ -148,7 +114,7 @@ export function toSuiteSummaryView(
 
 /** `latest`: each run's last recorded step and loss (see latestMetrics). */
 export function toSuiteView(s: SuiteRecord, latest: LatestMetrics): SuiteView {
-  const runs = s.runs.map((r) => ({
+  const runs: RunView[] = s.runs.map((r) => ({
     id: r.id,
     name: r.name,
     modelName: r.modelName,
@@ -167,25 +133,28 @@ export function toSuiteView(s: SuiteRecord, latest: LatestMetrics): SuiteView {
     parameters: r.modelConfig ? Number(r.modelConfig.parameters) : null,
     workflowId: r.workflowId,
     backend: r.backend,
+    precision: r.precision,
+    device: r.device,
     codeVersion: r.codeVersion,
-    checkpoints: r.checkpoints.map(toCheckpointView),
+    checkpoints: r.checkpoints.map((c) => ({
+      id: c.id,
+      step: c.step,
+      tokensSeen: Number(c.tokensSeen),
+      uri: c.uri,
+      sha256: c.sha256,
+      bytes: Number(c.bytes),
+      consumedSha256: c.consumedSha256,
+      meanLoss: c.meanLoss,
+      createdAt: c.createdAt,
+    })),
   }));
-  const training = {
-    runs: runs.length,
-    step: sum(runs.map((r) => r.step)),
-    totalSteps: sum(runs.map((r) => r.totalSteps)),
-  };
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return {
-    ...toSuiteSummaryView(s, training),
+    ...toSuiteSummaryView(s, { runs: runs.length, step: sum(runs.map((r) => r.step)), totalSteps: sum(runs.map((r) => r.totalSteps)) }),
     specJson: JSON.stringify(s.spec),
     runs,
     probes: s.probes.map((p) => {
-      const info = p.info as {
-        backend?: string;
-        blas?: string;
-        threads?: number;
-        cudaDevice?: string | null;
-      };
+      const info = p.info as { backend?: string; blas?: string; threads?: number; cudaDevice?: string | null };
       return {
         taskQueue: p.taskQueue,
         hostname: p.hostname,
@@ -196,21 +165,5 @@ export function toSuiteView(s: SuiteRecord, latest: LatestMetrics): SuiteView {
         createdAt: p.createdAt,
       };
     }),
-  };
-}
-
-const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-
-function toCheckpointView(c: SuiteRecord['runs'][number]['checkpoints'][number]): CheckpointView {
-  return {
-    id: c.id,
-    step: c.step,
-    tokensSeen: Number(c.tokensSeen),
-    uri: c.uri,
-    sha256: c.sha256,
-    bytes: Number(c.bytes),
-    consumedSha256: c.consumedSha256,
-    meanLoss: c.meanLoss,
-    createdAt: c.createdAt,
   };
 }

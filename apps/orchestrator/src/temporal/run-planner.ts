@@ -12,6 +12,8 @@ export interface RunTraining {
   seqLength: number;
   steps: number;
   seed: number;
+  /** As the spec asks; the worker resolves `auto` for its backend (absent: planned before precisions, fp32). */
+  precision?: SuiteSpec['precision'];
 }
 
 export interface PlannedRun {
@@ -78,6 +80,7 @@ export function planSuiteRuns(spec: SuiteSpec, { variants, vocabSize }: Prepared
       microBatch: spec.microBatch ?? spec.globalBatch,
       seqLength: spec.seqLength,
       steps: spec.steps,
+      precision: spec.precision,
     };
     const model: ModelConfig = {
       ...modelConfigOf(m),

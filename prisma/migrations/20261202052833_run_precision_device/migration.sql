@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN     "device" TEXT,
+ADD COLUMN     "precision" TEXT;
+
