@@ -205,6 +205,38 @@ describe('authentication and roles', () => {
     }
   });
 
+  test('an open event stream ends with `revoked` once its token is revoked, and cannot reconnect', async () => {
+    // A running suite (no runs yet), so the stream would otherwise go on.
+    const suite = await stack.db.suite.create({ data: { name: `auth-sse-${process.pid}`, spec: {}, specHash: 'h', status: 'running' } });
+    const { id, token } = await createApiToken(stack.db, `acceptance ${process.pid} stream`, 'viewer');
+    used.push(token);
+    try {
+      const res = await fetch(`${stack.api}/suites/${suite.id}/events`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200);
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      const until = async (event: string) => {
+        while (!text.includes(`event: ${event}`)) {
+          const { value, done } = await reader.read();
+          if (done) return false;
+          text += value;
+        }
+        return true;
+      };
+      assert.ok(await until('progress'));
+      await stack.request('POST', `/tokens/${id}/revoke`, undefined, 'admin');
+      const started = Date.now();
+      assert.ok(await until('revoked'), text);
+      assert.ok(Date.now() - started < 5000, 'within a few sampling intervals');
+      assert.match(text, /token \\"acceptance \d+ stream\\" was revoked/);
+      assert.equal((await reader.read()).done, true, 'the stream ended');
+      const again = await fetch(`${stack.api}/suites/${suite.id}/events`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(again.status, 401);
+    } finally {
+      await stack.db.suite.delete({ where: { id: suite.id } });
+    }
+  });
+
   test('a token is stored as its sha256 only, and its last use is recorded', async () => {
     const rows = await stack.db.apiToken.findMany({ where: { name: { startsWith: 'test ' } } });
     for (const token of Object.values(stack.tokens)) assert.ok(!JSON.stringify(rows).includes(token));

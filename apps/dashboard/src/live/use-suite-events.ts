@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { API_DOWN_RETRY_MS } from '../api/availability';
 import { api, suiteEventsUrl } from '../api/client';
+import { session } from '../api/session';
 import type { LiveRun, SuiteProgressEvent } from '../api/types';
 import { throttle } from './throttle';
 
@@ -45,6 +46,11 @@ export function useSuiteEvents(suiteId: string, enabled: boolean): SuiteLive {
       source.addEventListener('end', () => {
         source?.close();
         refresh.call();
+      });
+      // The sign-in's token was revoked while the page was open: back to the sign-in page.
+      source.addEventListener('revoked', (event) => {
+        source?.close();
+        session.markSignedOut((JSON.parse(event.data) as { message: string }).message);
       });
       source.addEventListener('error', () => {
         refresh.call();

@@ -129,8 +129,6 @@ export class SuiteControlService {
   /** A page of a run's loss curve (loss, learning rate and gradient norm by optimiser step); the cursor is the last step. */
   async lossCurve(runId: string, page: PageRequest<number>): Promise<Page<LossPoint>> {
     requireUuid('run', runId);
-    const run = await callDependency('postgres', this.timeout, () => this.db.run.findUnique({ where: { id: runId }, select: { id: true } }));
-    if (!run) throw new NotFoundException(`run ${runId} not found`);
     const rows = await callDependency('postgres', this.timeout, () =>
       this.db.runMetric.findMany({
         where: { runId, step: page.after === undefined ? undefined : { gt: page.after } },
@@ -139,6 +137,10 @@ export class SuiteControlService {
         select: { step: true, loss: true, lr: true, gradNorm: true },
       }),
     );
+    // Only an empty page can mean "no such run": the usual page needs no second query.
+    if (rows.length === 0 && !(await callDependency('postgres', this.timeout, () => this.db.run.findUnique({ where: { id: runId }, select: { id: true } })))) {
+      throw new NotFoundException(`run ${runId} not found`);
+    }
     return Page.of(rows, page.limit, (last) => last.step);
   }
 

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { SuiteEventsService } from './suite-events.service';
 import { Role } from '../auth/role.decorator';
+import { CurrentCaller, type Caller } from '../auth/caller';
 
 @ApiTags('suites')
 @Controller('suites')
@@ -11,8 +12,11 @@ export class SuiteEventsController {
 
   @Role('viewer')
   @Sse(':id/events')
-  @ApiOkResponse({ description: 'text/event-stream: `progress` {status, runs[]} on change, `end` once final, `unavailable` while a dependency is down' })
-  open(@Param('id') id: string): Promise<Observable<MessageEvent>> {
-    return this.events.open(id);
+  @ApiOkResponse({
+    description:
+      'text/event-stream: `progress` {status, runs[]} on change, `end` once final, `unavailable` while a dependency is down, `revoked` (and the stream ends) once its token is revoked',
+  })
+  open(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<Observable<MessageEvent>> {
+    return this.events.open(id, caller);
   }
 }

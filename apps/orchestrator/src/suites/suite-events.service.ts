@@ -1,12 +1,13 @@
 import { Inject, Injectable, NotFoundException, type MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { latestMetrics, type LineageClient } from '@cohort/lineage';
+import { isApiTokenActive, latestMetrics, type LineageClient } from '@cohort/lineage';
 import { runProgressQuery } from '@cohort/workflows';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { requireUuid } from '../common/ids';
 import { callDependency } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
 import { TemporalClientService } from '../temporal/temporal-client.service';
+import type { Caller } from '../auth/caller';
 
 const FINAL = ['completed', 'failed', 'cancelled'];
 const LIVE = ['running', 'paused'];
@@ -31,7 +32,8 @@ export interface SuiteProgressEvent {
 /**
  * A suite's progress as a stream of server-sent events: `progress` at connect and whenever it
  * changes, `end` once the suite is final, `unavailable` while a dependency is down (the stream
- * keeps trying). The server samples once per interval for every client, so a dashboard left open
+ * keeps trying), `revoked` when the caller's token is revoked (the guard checked it only at
+ * connect; the stream ends, and a reconnect is refused). The server samples once per interval for every client, so a dashboard left open
  * costs one snapshot a second however often the page re-renders.
  */
 @Injectable()
@@ -46,11 +48,11 @@ export class SuiteEventsService {
    * Throws 404 for an unknown suite: the first snapshot is taken before the stream starts, while a
    * status can still be sent, and it is the stream's first event.
    */
-  async open(suiteId: string): Promise<Observable<MessageEvent>> {
-    return this.stream(suiteId, await this.snapshot(suiteId));
+  async open(suiteId: string, caller: Caller): Promise<Observable<MessageEvent>> {
+    return this.stream(suiteId, caller, await this.snapshot(suiteId));
   }
 
-  private stream(suiteId: string, first: SuiteProgressEvent): Observable<MessageEvent> {
+  private stream(suiteId: string, caller: Caller, first: SuiteProgressEvent): Observable<MessageEvent> {
     return new Observable<MessageEvent>((out) => {
       let last = '';
       let timer: NodeJS.Timeout | undefined;
@@ -58,6 +60,11 @@ export class SuiteEventsService {
       let next: SuiteProgressEvent | undefined = first;
       const tick = async (): Promise<void> => {
         try {
+          if (!next && !(await callDependency('postgres', this.config.COHORT_DEPENDENCY_TIMEOUT_MS, () => isApiTokenActive(this.db, caller.id)))) {
+            out.next({ type: 'revoked', data: { message: `token "${caller.name}" was revoked` } });
+            out.complete();
+            return;
+          }
           const snapshot = next ?? (await this.snapshot(suiteId));
           next = undefined;
           const json = JSON.stringify(snapshot);
