@@ -9,6 +9,8 @@ const schema = z.object({
   DATABASE_URL: z.string().url(),
   /** Shared artefact tree (datasets, checkpoints): the same path on every worker. */
   COHORT_DATA_DIR: z.string().min(1).default(join(__dirname, '..', '..', '..', '..', '.cohort', 'data')),
+  /** The folders a spec's files may be read from, as the orchestrator checks them (default: the data dir and the shared data). */
+  COHORT_DATA_ROOTS: z.string().min(1).optional(),
   /** Compute threads per process (OpenMP + BLAS); fixed per deployment so runs are reproducible. */
   COHORT_THREADS: z.coerce.number().int().positive().optional(),
   /** `auto`: CUDA when the addon has it and a GPU answers, else CPU; `cuda` refuses to start without one. */

@@ -1,5 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { sharedDataDir } from '@cohort/data';
 import { createLineageClient } from '@cohort/lineage';
+import { configuredDataRoots } from '@cohort/suite-spec';
 import { createComputeActivities } from './activities';
 import { chooseEngine } from './compute-engine';
 import { codeVersion } from './code-version';
@@ -13,6 +15,7 @@ import type { GpuWorkerConfig } from './config';
  */
 export async function runComputeWorker(config: GpuWorkerConfig): Promise<void> {
   const engine = chooseEngine(config.COHORT_BACKEND, config.COHORT_THREADS);
+  const shared = sharedDataDir();
   const db = createLineageClient(config.DATABASE_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
@@ -25,6 +28,7 @@ export async function runComputeWorker(config: GpuWorkerConfig): Promise<void> {
         storage: new Storage(config.COHORT_DATA_DIR),
         taskQueue: config.COHORT_TASK_QUEUE,
         engine,
+        dataRoots: configuredDataRoots(config.COHORT_DATA_ROOTS, [config.COHORT_DATA_DIR, ...(shared ? [shared] : [])]),
         codeVersion: codeVersion(),
       }),
       maxConcurrentActivityTaskExecutions: config.COHORT_MAX_CONCURRENT_ACTIVITIES,

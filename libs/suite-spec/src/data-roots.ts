@@ -1,5 +1,10 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { delimiter, resolve, sep } from 'node:path';
+
+/** `COHORT_DATA_ROOTS` (path-delimiter separated) when set, else `defaults`; each resolved (symlinks are resolved when checked). */
+export function configuredDataRoots(listed: string | undefined, defaults: readonly string[]): string[] {
+  return (listed ? listed.split(delimiter).filter(Boolean) : defaults).map((r) => resolve(r));
+}
 
 /**
  * Where a path a spec names really is, once `..` and every symlink are resolved: inside one of

@@ -12,7 +12,7 @@ export {
   type ValidateOptions,
 } from './validate';
 export { checkpointSteps, pythiaReferenceSteps } from './checkpoint-schedule';
-export { dataRootIssue } from './data-roots';
+export { configuredDataRoots, dataRootIssue } from './data-roots';
 export { expandEvals, evalSteps, selectCheckpoints, taskEntry, type EvalPlan, type EvalTask, type EvalsBlock } from './evals';
 export {
   analysesSchema,

@@ -16,6 +16,8 @@ export interface ComputeDeps {
   storage: Storage;
   taskQueue: string;
   engine: ComputeEngine;
+  /** Where a spec's corpus and tokenizer files may be read from. */
+  dataRoots: readonly string[];
   codeVersion: string;
 }
 
@@ -23,7 +25,7 @@ export function createComputeActivities(deps: ComputeDeps): ComputeActivities {
   const engine = { db: deps.db, storage: deps.storage, engine: deps.engine };
   return {
     probeBackend: probeBackendActivity(deps.db, deps.taskQueue, deps.engine),
-    prepareData: prepareDataActivity(deps.db, deps.storage),
+    prepareData: prepareDataActivity(deps.db, deps.storage, deps.dataRoots),
     trainSegment: trainSegmentActivity({
       db: deps.db,
       storage: deps.storage,

@@ -19,7 +19,7 @@ import {
   type SyntheticManifest,
 } from '@cohort/data';
 import type { LineageClient } from '@cohort/lineage';
-import { validateSuiteSpec, type SuiteSpec } from '@cohort/suite-spec';
+import { InvalidSuiteSpecError, validateSuiteSpec, type SuiteSpec } from '@cohort/suite-spec';
 import type { ComputeActivities, PreparedVariant } from '@cohort/workflows';
 import type { Storage } from '../storage';
 
@@ -33,10 +33,18 @@ const toJson = (value: object): Prisma.InputJsonObject => JSON.parse(JSON.string
  * so a retry resumes where the last attempt stopped. Lineage rows are upserts by location (each
  * suite reads its own files); their content hashes say which artefacts are the same across suites.
  */
-export function prepareDataActivity(db: LineageClient, storage: Storage): ComputeActivities['prepareData'] {
+export function prepareDataActivity(db: LineageClient, storage: Storage, dataRoots: readonly string[]): ComputeActivities['prepareData'] {
   return async ({ suiteId }) => {
     const suite = await db.suite.findUniqueOrThrow({ where: { id: suiteId } });
-    const spec = validateSuiteSpec(suite.spec);
+    // The API checked the files at launch; the reader checks again, here, before it opens any (a
+    // row written by other means, or a symlink changed since, must not reach outside the roots).
+    let spec: SuiteSpec;
+    try {
+      spec = validateSuiteSpec(suite.spec, { checkPaths: { dataRoots } });
+    } catch (err) {
+      if (!(err instanceof InvalidSuiteSpecError)) throw err;
+      throw ApplicationFailure.nonRetryable(`spec: ${err.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, 'BadSpec');
+    }
     const dir = storage.suiteData(suiteId);
     mkdirSync(dir, { recursive: true });
     const beat = (stage: string) => Context.current().heartbeat({ stage });

@@ -65,6 +65,16 @@ Engine::Engine(const Config& cfg) : cfg_(cfg) {
   add("embed_out.weight", {V, d}, ParamInfo::Unembed);
 }
 
+static constexpr int64_t kPerLayer = 12;  // ParamInfo entries per layer, as added above
+
+Engine::Layer Engine::layer(float* base, int64_t l) const {
+  const ParamInfo* p = &params_[1 + l * kPerLayer];
+  auto at = [&](int i) { return base + p[i].offset; };
+  return {at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), at(9), at(10), at(11)};
+}
+
+float* Engine::lnf(float* base, int i) const { return base + params_[1 + cfg_.layers * kPerLayer + i].offset; }
+
 // Counter-based normal sampler: element i of tensor k depends only on (seed, k, i), so the init is
 // identical for any thread count or backend.
 static inline uint64_t mix64(uint64_t z) {

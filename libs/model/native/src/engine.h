@@ -96,6 +96,13 @@ class Engine {
   void checkInput(const int32_t* ids, const int32_t* targets, int64_t B, int64_t T) const;
   void checkShared(const int32_t* ctx, int64_t G, int64_t T0, const int32_t* owner, const int32_t* cont,
                    const int32_t* contLen, int64_t R, int64_t Tc) const;
+  // One layer's tensors in a flat buffer laid out like the parameter table (params, grads or Adam
+  // moments, on the host or a device: only offsets are computed here).
+  struct Layer {
+    float *ln1w, *ln1b, *ln2w, *ln2b, *qkvw, *qkvb, *dw, *db, *fc1w, *fc1b, *fc2w, *fc2b;
+  };
+  Layer layer(float* base, int64_t l) const;
+  float* lnf(float* base, int i) const;  // final LN weight (0), bias (1), embed_out (2)
   Config cfg_;
   std::vector<ParamInfo> params_;
   int64_t numParams_ = 0;

@@ -11,8 +11,6 @@
 namespace cohort {
 using namespace cpu;
 
-static constexpr int64_t kPerLayer = 12;  // ParamInfo entries per layer (see Engine::Engine)
-
 // Buffers are written as soon as they are allocated; past physical memory the kernel's OOM killer
 // would end the process instead of a bad_alloc, so oversized requests are refused up front.
 static void requireMemory(double bytes, const std::string& what) {
@@ -80,16 +78,6 @@ CpuEngine::CpuEngine(const Config& cfg, int threads)
 void CpuEngine::useThreads() const {
   omp_set_num_threads(threads_);
   openblas_set_num_threads(threads_);
-}
-
-CpuEngine::Layer CpuEngine::layer(float* base, int64_t l) const {
-  const ParamInfo* p = &params_[1 + l * kPerLayer];
-  auto at = [&](int i) { return base + p[i].offset; };
-  return {at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), at(9), at(10), at(11)};
-}
-
-float* CpuEngine::lnf(float* base, int i) const {
-  return base + params_[1 + cfg_.layers * kPerLayer + i].offset;
 }
 
 void CpuEngine::getParams(float* dst) const { std::memcpy(dst, w_.data(), numParams_ * 4); }

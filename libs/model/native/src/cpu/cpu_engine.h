@@ -54,11 +54,6 @@ class CpuEngine : public Engine {
   void generate(const int32_t* prompt, int64_t B, int64_t T0, int64_t maxNew, int32_t* out) override;
 
  private:
-  struct Layer {  // pointers into a flat buffer (params or grads), in ParamInfo order
-    float *ln1w, *ln1b, *ln2w, *ln2b, *qkvw, *qkvb, *dw, *db, *fc1w, *fc1b, *fc2w, *fc2b;
-  };
-  Layer layer(float* base, int64_t l) const;
-  float* lnf(float* base, int i) const;  // final LN weight (0), bias (1), embed_out (2)
 
   // Activations of one forward pass over N = B*T rows. Training keeps every layer's tensors for
   // the backward; inference reuses one slot for all layers.

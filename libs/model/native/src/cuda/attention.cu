@@ -92,6 +92,15 @@ static size_t backwardSmem(int64_t hd) {
   return size_t(2 * kTile * (hd + 1) + 2 * kTile + 2 * kRowWarps * hd) * sizeof(float);
 }
 
+// Row tiles go on grid.y, which CUDA caps at 65535: 524280 queries.
+static unsigned rowTiles(int64_t Tq) {
+  const int64_t tiles = (Tq + kRowWarps - 1) / kRowWarps;
+  if (tiles > 65535)
+    throw UserError("backend 'cuda': attention over " + std::to_string(Tq) + " query positions exceeds the " +
+                    std::to_string(65535 * kRowWarps) + " the kernels support");
+  return unsigned(tiles);
+}
+
 template <typename K>
 static void allowSmem(K kernel, size_t bytes) {
   if (bytes > 48 * 1024)
@@ -101,7 +110,7 @@ static void allowSmem(K kernel, size_t bytes) {
 void attentionForward(const Attn& a, cudaStream_t s) {
   const size_t smem = forwardSmem(a.hd);
   allowSmem(attention_forward_kernel, smem);
-  const dim3 grid(unsigned(a.B * a.H), blocksFor(a.Tq, kRowWarps));  // x: (batch, head), y: row tile
+  const dim3 grid(unsigned(a.B * a.H), rowTiles(a.Tq));  // x: (batch, head), y: row tile
   attention_forward_kernel<<<grid, kRowWarps * kWarp, smem, s>>>(a, 1.f / sqrtf(float(a.hd)));
   CUDA_CHECK_LAUNCH("attention_forward_kernel");
 }
@@ -245,10 +254,10 @@ __global__ void attention_backward_dkv_kernel(Attn a, const float* dout, const f
 
 void attentionBackward(const Attn& a, const float* dout, float* dqkv, float* D, cudaStream_t s) {
   const float scale = 1.f / sqrtf(float(a.hd));
+  const dim3 grid(unsigned(a.B * a.H), rowTiles(a.Tq));  // x: (batch, head), y: row tile
   attention_rowdot_kernel<<<blocksFor(a.B * a.H * a.Tq, kRowWarps), kRowWarps * kWarp, 0, s>>>(a, dout, D);
   CUDA_CHECK_LAUNCH("attention_rowdot_kernel");
   const size_t smem = backwardSmem(a.hd);
-  const dim3 grid(unsigned(a.B * a.H), blocksFor(a.Tq, kRowWarps));  // x: (batch, head), y: row tile
   allowSmem(attention_backward_dq_kernel, smem);
   attention_backward_dq_kernel<<<grid, kRowWarps * kWarp, smem, s>>>(a, dout, D, dqkv, scale);
   CUDA_CHECK_LAUNCH("attention_backward_dq_kernel");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 
 #include "../cpu/kernels.h"  // cpu::Rope tables and cpu::adamwScalars: the same numbers as the CPU backend
@@ -10,7 +11,6 @@
 
 namespace cohort::cuda {
 
-static constexpr int64_t kPerLayer = 12;  // ParamInfo entries per layer (see Engine::Engine)
 static constexpr int64_t kMemoryMargin = int64_t(256) << 20;  // left free for the CUDA context, cuBLAS, fragmentation
 
 static std::string gib(int64_t bytes) {
@@ -75,14 +75,6 @@ void CudaEngine::requireDeviceMemory(int64_t bytes, const std::string& what, int
                   detail + "); " + device_.name + " has " + gib(int64_t(freeB)) + " free of " + gib(int64_t(totalB)) +
                   " (" + gib(kMemoryMargin) + " kept in reserve)");
 }
-
-CudaEngine::Layer CudaEngine::layer(float* base, int64_t l) const {
-  const ParamInfo* p = &params_[1 + l * kPerLayer];
-  auto at = [&](int i) { return base + p[i].offset; };
-  return {at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), at(9), at(10), at(11)};
-}
-
-float* CudaEngine::lnf(float* base, int i) const { return base + params_[1 + cfg_.layers * kPerLayer + i].offset; }
 
 // ---- host <-> device copies of whole buffers
 
@@ -234,8 +226,15 @@ void CudaEngine::forwardLayers(const int32_t* dIds, Acts& a, int64_t past, KVCac
     int64_t kvBatch = T * 3 * d;
     if (cache) {  // append this call's rows (post-RoPE k, v) at positions past .. past+T-1
       float* rows = cache->rows[l].get();
-      CUDA_CHECK(cudaMemcpy2DAsync(rows + past * 3 * d, size_t(cache->Tmax * 3 * d) * 4, qkv, size_t(T * 3 * d) * 4,
-                                   size_t(T * 3 * d) * 4, size_t(B), cudaMemcpyDeviceToDevice, s));
+      const size_t dpitch = size_t(cache->Tmax * 3 * d) * 4, width = size_t(T * 3 * d) * 4;
+      if (dpitch <= size_t(INT32_MAX)) {  // cudaMemcpy2D refuses pitches above cudaDevAttrMaxPitch (2^31-1)
+        CUDA_CHECK(cudaMemcpy2DAsync(rows + past * 3 * d, dpitch, qkv, width, width, size_t(B),
+                                     cudaMemcpyDeviceToDevice, s));
+      } else {
+        for (int64_t b = 0; b < B; b++)
+          CUDA_CHECK(cudaMemcpyAsync(rows + (b * cache->Tmax + past) * 3 * d, qkv + b * T * 3 * d, width,
+                                     cudaMemcpyDeviceToDevice, s));
+      }
       kv = rows;
       kvBatch = cache->Tmax * 3 * d;
     }
@@ -397,7 +396,10 @@ void CudaEngine::scoreRows(const float* src, const std::vector<int64_t>& idx, co
   const int64_t M = int64_t(idx.size()), d = cfg_.hidden, V = cfg_.vocab, R = cudaClassifierRows(M, V);
   logprobs.assign(M, 0.f);
   greedy.assign(M, 0);
-  if (M == 0) return;
+  if (M == 0) {  // nothing scored: still surface any error of the forward pass in this call
+    sync();
+    return;
+  }
   logits_.ensure(R * V);
   rows_.ensure(R * d);
   rowIdx_.ensure(M);

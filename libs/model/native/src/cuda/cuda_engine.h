@@ -29,7 +29,14 @@ class DevBuf {
   void ensure(int64_t n) {
     if (n <= n_) return;
     release();
-    CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&p_), size_t(n) * sizeof(T)));
+    const cudaError_t e = cudaMalloc(reinterpret_cast<void**>(&p_), size_t(n) * sizeof(T));
+    if (e == cudaErrorMemoryAllocation) {  // past the free-memory checks (fragmentation, other processes)
+      p_ = nullptr;
+      cudaGetLastError();  // not sticky: clear it so later calls are unaffected
+      throw UserError("backend 'cuda': out of device memory allocating " + std::to_string(size_t(n) * sizeof(T)) +
+                      " bytes");
+    }
+    CUDA_CHECK(e);
     n_ = n;
   }
   void release() {
@@ -67,11 +74,6 @@ class CudaEngine : public Engine {
   void generate(const int32_t* prompt, int64_t B, int64_t T0, int64_t maxNew, int32_t* out) override;
 
  private:
-  struct Layer {  // pointers into a flat device buffer (params or grads), in ParamInfo order
-    float *ln1w, *ln1b, *ln2w, *ln2b, *qkvw, *qkvb, *dw, *db, *fc1w, *fc1b, *fc2w, *fc2b;
-  };
-  Layer layer(float* base, int64_t l) const;
-  float* lnf(float* base, int i) const;  // final LN weight (0), bias (1), embed_out (2)
 
   // Activations of one forward over N = B*T rows; training keeps every layer's (S = L slots).
   struct Acts {

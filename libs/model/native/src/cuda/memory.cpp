@@ -36,7 +36,10 @@ int64_t cudaActivationBytes(const Config& c, int64_t B, int64_t T, bool training
     floats += 2 * chunks * std::max({d, 3 * d, f});  // column-sum partials
   }
   floats += cudaClassifierRows(N, V) * (V + d);  // logits block + gathered rows
-  const int64_t ints = 4 * N + 1;                // ids, targets, embedding-backward index
+  // 4-byte words: ids; training adds targets, the embedding-backward CSR (tokens, start, order: <= 3N + 1)
+  // and the per-row losses (doubles); inference adds the scored rows' indices (int64), targets,
+  // log-probs and greedy flags (a word each, rounding the bytes up).
+  const int64_t ints = training ? N + N + (3 * N + 1) + 2 * N : N + 2 * N + N + N + N;
   return 4 * floats + 4 * ints;
 }
 
