@@ -134,9 +134,10 @@ function planCheck() {
     'latest metric per run (LATERAL)': `SELECT m.step FROM unnest(ARRAY['${run}']::uuid[]) r(id) CROSS JOIN LATERAL (SELECT step FROM "RunMetric" WHERE "runId" = r.id ORDER BY step DESC LIMIT 1) m`,
     'a run\u2019s metrics': `SELECT step, loss FROM "RunMetric" WHERE "runId" = '${run}' ORDER BY step`,
     'a suite\u2019s evaluations': `SELECT e.id FROM "Evaluation" e JOIN "Checkpoint" c ON c.id = e."checkpointId" JOIN "Run" r ON r.id = c."runId" WHERE r."suiteId" = '${suite}'`,
-    'a page of suites': `SELECT id FROM "Suite" ORDER BY "createdAt" DESC, id LIMIT 100`,
+    // listSuiteSummaries' query (libs/lineage/src/suites.ts), after the 500th suite.
+    'a page of suites, with progress': `SELECT s.id, p.n FROM (SELECT * FROM "Suite" WHERE ("createdAt", id) < (SELECT "createdAt", id FROM "Suite" WHERE id = '${suite}') ORDER BY "createdAt" DESC, id DESC LIMIT 101) s CROSS JOIN LATERAL (SELECT count(*) AS n, sum(m.step) FROM "Run" r LEFT JOIN LATERAL (SELECT step FROM "RunMetric" WHERE "runId" = r.id ORDER BY step DESC LIMIT 1) m ON true WHERE r."suiteId" = s.id) p`,
   };
-  const big = ['RunMetric', 'Evaluation', 'Checkpoint', 'Run'];
+  const big = ['RunMetric', 'Evaluation', 'Checkpoint', 'Run', 'Suite'];
   for (const [name, sql] of Object.entries(queries)) {
     const plan = psql(benchUrl, `EXPLAIN ${sql}`);
     const scans = big.filter((t) => new RegExp(`Seq Scan on "${t}"`).test(plan));

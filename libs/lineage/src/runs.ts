@@ -80,28 +80,6 @@ export async function latestMetrics(db: LineageClient, runIds: readonly string[]
   return new Map(rows.map((r) => [r.runId, { step: r.step, loss: r.loss }]));
 }
 
-/** How far each suite's training has got: its runs, Σ last recorded step and Σ planned steps. */
-export interface SuiteTraining {
-  runs: number;
-  step: number;
-  totalSteps: number;
-}
-
-/** One query for a page of suites: an index probe per run for its last step (as latestMetrics). */
-export async function suiteTraining(db: LineageClient, suiteIds: readonly string[]): Promise<Map<string, SuiteTraining>> {
-  if (suiteIds.length === 0) return new Map();
-  const rows = await db.$queryRaw<{ suiteId: string; runs: number; step: number; totalSteps: number }[]>`
-    SELECT r."suiteId", count(*)::int AS runs, coalesce(sum(m.step), 0)::int AS step,
-           coalesce(sum((r.training->>'steps')::int), 0)::int AS "totalSteps"
-    FROM "Run" r
-    LEFT JOIN LATERAL (
-      SELECT step FROM "RunMetric" WHERE "runId" = r.id ORDER BY step DESC LIMIT 1
-    ) m ON true
-    WHERE r."suiteId" = ANY(${suiteIds}::uuid[])
-    GROUP BY r."suiteId"`;
-  return new Map(rows.map(({ suiteId, ...training }) => [suiteId, training]));
-}
-
 export const runForTraining = {
   suite: true,
   dataOrder: { include: { dataset: { include: { tokenizer: true } } } },

@@ -1,7 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
-import type { Suite } from '@prisma/client';
-import type { SuiteRecord, SuiteTraining } from '@cohort/lineage';
+import type { SuiteRecord, SuiteSummaryRecord } from '@cohort/lineage';
 
 /**
  * The read model of a suite, shared by REST (OpenAPI) and GraphQL (code-first): one class per
@@ -96,20 +95,10 @@ export class SuiteView extends SuiteSummaryView {
 
 type LatestMetrics = ReadonlyMap<string, { step: number; loss: number }>;
 
-export function toSuiteSummaryView(s: Suite, training: SuiteTraining = { runs: 0, step: 0, totalSteps: 0 }): SuiteSummaryView {
-  return {
-    id: s.id,
-    name: s.name,
-    status: s.status,
-    error: s.error,
-    specHash: s.specHash,
-    workflowId: s.workflowId,
-    createdAt: s.createdAt,
-    updatedAt: s.updatedAt,
-    runCount: training.runs,
-    step: training.step,
-    totalSteps: training.totalSteps,
-  };
+/** Only the summary's fields: a SuiteRecord passed here carries its spec and runs too. */
+export function toSuiteSummaryView(s: SuiteSummaryRecord): SuiteSummaryView {
+  const { id, name, status, error, specHash, workflowId, createdAt, updatedAt, runCount, step, totalSteps } = s;
+  return { id, name, status, error, specHash, workflowId, createdAt, updatedAt, runCount, step, totalSteps };
 }
 
 /** `latest`: each run's last recorded step and loss (see latestMetrics). */
@@ -150,7 +139,7 @@ export function toSuiteView(s: SuiteRecord, latest: LatestMetrics): SuiteView {
   }));
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return {
-    ...toSuiteSummaryView(s, { runs: runs.length, step: sum(runs.map((r) => r.step)), totalSteps: sum(runs.map((r) => r.totalSteps)) }),
+    ...toSuiteSummaryView({ ...s, runCount: runs.length, step: sum(runs.map((r) => r.step)), totalSteps: sum(runs.map((r) => r.totalSteps)) }),
     specJson: JSON.stringify(s.spec),
     runs,
     probes: s.probes.map((p) => {

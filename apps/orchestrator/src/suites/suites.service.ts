@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { getSuite, latestMetrics, listSuites, suiteTraining, type LineageClient } from '@cohort/lineage';
+import { getSuite, latestMetrics, listSuiteSummaries, type LineageClient } from '@cohort/lineage';
 import {
   InvalidSuiteSpecError,
   specHash,
@@ -97,12 +97,12 @@ export class SuitesService {
 
   /** A page of suites, newest first; the cursor is the id of the previous page's last suite. */
   async list({ limit, after }: PageRequest<string>): Promise<Page<SuiteSummaryView>> {
-    if (after && !(await this.postgres(() => this.db.suite.findUnique({ where: { id: after }, select: { id: true } })))) {
+    const suites = await this.postgres(() => listSuiteSummaries(this.db, limit + 1, after));
+    // Only an empty page can mean a cursor that names no suite: the usual page needs no second query.
+    if (suites.length === 0 && after && !(await this.postgres(() => this.db.suite.findUnique({ where: { id: after }, select: { id: true } })))) {
       throw invalidPage('cursor', `names no suite (${after})`);
     }
-    const suites = await this.postgres(() => listSuites(this.db, limit + 1, after));
-    const training = await this.postgres(() => suiteTraining(this.db, suites.map((s) => s.id)));
-    return Page.of(suites.map((s) => toSuiteSummaryView(s, training.get(s.id))), limit, (last) => last.id);
+    return Page.of(suites.map(toSuiteSummaryView), limit, (last) => last.id);
   }
 
   private postgres<T>(query: () => Promise<T>): Promise<T> {
