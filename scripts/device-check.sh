@@ -72,6 +72,9 @@ timeout 120 node "$root/scripts/run-tests.mjs" cuda 2>&1 | tee "$out/cuda-tests.
 step "model suite on the CUDA-built addon"
 timeout 60 node "$root/scripts/run-tests.mjs" libs/model 2>&1 | tail -4
 
+step "HF from_pretrained of CUDA-trained checkpoints (the same logits)"
+timeout 90 python3 "$root/tools/golden/check_export.py" cuda 2>&1 | tail -6
+
 step "bench/train-gpu"
 left=$((470 - SECONDS)); echo "bench gets ${left} s (the whole check stays under 8 minutes)"
 COHORT_BENCH_TORCH_TIMEOUT=90 timeout "$left" node "$root/bench/train-gpu/run.mjs" --steps 3 2>&1 | tee "$out/bench.log"

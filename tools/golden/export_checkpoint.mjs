@@ -1,6 +1,7 @@
 // Trains a small Cohort model for a few steps, saves a checkpoint, and writes the logits Cohort
 // computes for fixed ids next to it (expected_logits.safetensors) for check_export.py to compare.
-// Usage: node tools/golden/export_checkpoint.mjs <outDir> <parallel|sequential> <gelu|gelu_new>
+// Usage: node tools/golden/export_checkpoint.mjs <outDir> <parallel|sequential> <gelu|gelu_new> [cpu|cuda]
+// (cuda: trained in fp32 on the GPU, so HF's loading of a CUDA-trained checkpoint is checked too)
 import { Buffer } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,9 +9,9 @@ import { join } from 'node:path';
 
 const m = createRequire(import.meta.url)('../../libs/model');
 
-const [out, residual, act] = process.argv.slice(2);
+const [out, residual, act, backend = 'cpu'] = process.argv.slice(2);
 const config = { ...m.PYTHIA_DEFAULTS, vocabSize: 128, hiddenSize: 64, numLayers: 2, numHeads: 4, intermediateSize: 256, maxPositionEmbeddings: 64, useParallelResidual: residual === 'parallel', hiddenAct: act };
-const model = m.GPTNeoX.create(config, { seed: 42, threads: 2 });
+const model = m.GPTNeoX.create(config, { seed: 42, threads: 2, backend, precision: 'fp32' });
 const opt = { lr: 3e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, maxGradNorm: 1, schedule: { kind: 'constant' } };
 const trainer = new m.Trainer(model, opt);
 const rows = (s) => Array.from({ length: 4 }, (_, b) => Array.from({ length: 33 }, (_, t) => (s * 7 + b * 13 + t) % 128));

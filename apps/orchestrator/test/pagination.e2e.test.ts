@@ -100,6 +100,8 @@ describe('cursor pages', () => {
     const last = first.body.data.suites.at(-1).id;
     const second = await stack.request('POST', '/graphql', { query: `{ suites(limit: 5, after: "${last}") { id } }` }, 'viewer');
     assert.deepEqual([...first.body.data.suites, ...second.body.data.suites].map((s: { id: string }) => s.id), ids.slice(0, 10));
+    const nulls = await stack.request('POST', '/graphql', { query: '{ suites(limit: null, after: null) { id } }' }, 'viewer');
+    assert.equal(nulls.body.data.suites.length, Math.min(100, ids.length), 'explicit nulls are the defaults');
   });
 
   test("a run's loss curve in pages of 10: 10, 10 and 5 steps, in order", async () => {

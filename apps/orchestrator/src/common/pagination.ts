@@ -49,13 +49,14 @@ export function invalidPage(path: 'limit' | 'cursor', message: string): BadReque
 
 /** `limit` and `cursor` as they arrive (query strings, or GraphQL's typed `limit` and `after`). */
 export function pageRequest<C extends CursorKind>(
-  raw: { limit?: string | number; cursor?: string },
+  raw: { limit?: string | number | null; cursor?: string | null },
   size: PageSize,
   cursor: C,
 ): PageRequest<CursorKey<C>> {
-  const limit = raw.limit === undefined || raw.limit === '' ? size.byDefault : Number(raw.limit);
+  // GraphQL sends an omitted nullable argument as undefined, an explicit one as null.
+  const limit = raw.limit == null || raw.limit === '' ? size.byDefault : Number(raw.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > size.max) throw invalidPage('limit', `must be an integer from 1 to ${size.max}, got "${raw.limit}"`);
-  if (raw.cursor === undefined || raw.cursor === '') return { limit };
+  if (raw.cursor == null || raw.cursor === '') return { limit };
   const after = CURSORS[cursor].parse(raw.cursor) as CursorKey<C> | undefined;
   if (after === undefined) throw invalidPage('cursor', `must be ${CURSORS[cursor].what}, as a Next-Cursor header gave it; got "${raw.cursor}"`);
   return { limit, after };
