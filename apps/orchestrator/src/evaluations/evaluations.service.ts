@@ -81,10 +81,11 @@ export class EvaluationsService {
 
   /** A page of the tidy table; the cursor is the id of the previous page's last row. */
   private async list(filter: EvaluationFilter, { limit, after }: PageRequest<string>): Promise<Page<EvaluationView>> {
-    if (after && !(await callDependency('postgres', this.timeout, () => this.db.evaluation.findUnique({ where: { id: after }, select: { id: true } })))) {
+    const rows = await callDependency('postgres', this.timeout, () => listEvaluations(this.db, filter, { take: limit + 1, after }));
+    // As for suites: only an empty page can mean a cursor that names no row.
+    if (rows.length === 0 && after && !(await callDependency('postgres', this.timeout, () => this.db.evaluation.findUnique({ where: { id: after }, select: { id: true } })))) {
       throw invalidPage('cursor', `names no evaluation (${after})`);
     }
-    const rows = await callDependency('postgres', this.timeout, () => listEvaluations(this.db, filter, { take: limit + 1, after }));
     return Page.of(rows.map(toEvaluationView), limit, (last) => last.id);
   }
 
