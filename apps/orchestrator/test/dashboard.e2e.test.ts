@@ -201,6 +201,8 @@ describe('the dashboard, in Chromium', () => {
       cells.filter((c) => c.textContent !== '—' && !c.querySelector('a[href^="/lineage/"]')).map((c) => c.textContent),
     );
     assert.deepEqual(untraced, []);
+    // The engine that trained each run, as lineage recorded it (this machine: the CPU, in fp32).
+    for (const run of runs) assert.equal((await cell(page, run.name, 'engine')).trim(), 'cpu · fp32', run.name);
     await assertAccessible(page, 'suite page');
     await screenshot(page, 'suite-finished');
     await page.close();

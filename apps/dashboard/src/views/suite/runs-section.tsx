@@ -35,6 +35,7 @@ export function RunsSection({ suite, live, onControl }: RunsSectionProps) {
               <th scope="col">Loss</th>
               <th scope="col">Tokens/s</th>
               <th scope="col">ETA</th>
+              <th scope="col">Engine</th>
               <th scope="col">Workflow</th>
               <th scope="col">Actions</th>
             </tr>
@@ -97,6 +98,9 @@ function RunRowView({ row, onControl }: { row: RunRow; onControl: (control: Cont
       </td>
       <td data-field="eta" className="num">
         {row.etaSeconds == null ? '—' : traced(formatDuration(row.etaSeconds))}
+      </td>
+      <td data-field="engine" title={run.device ?? undefined}>
+        {run.backend == null ? <span className="muted">—</span> : traced([run.backend, run.precision].filter(Boolean).join(' · '))}
       </td>
       <td>
         <TemporalLink workflowId={run.workflowId} />
