@@ -34,3 +34,4 @@ The orchestrator and gpu-worker keep running; stop them with: bash scripts/servi
 Dashboard: http://127.0.0.1:${DASHBOARD_PORT:-3001}/  (sign in with a token: the admin one is in
   $COHORT_TOKEN_FILE; make a read-only one with: cohort token create --name NAME --role viewer)
 INFO
+log "demo done in $((SECONDS / 60)) min $((SECONDS % 60)) s"

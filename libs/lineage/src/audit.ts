@@ -33,16 +33,10 @@ export interface AuditFilter {
   since?: Date;
 }
 
-/** Where a page ends: the last event's time and id (the order is newest first, ties by id). */
-export interface AuditCursor {
-  at: Date;
-  id: string;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Newest first, `limit` at most, after `cursor`; each filter uses an index on (column, at). */
-export function listAuditEvents(db: LineageClient, filter: AuditFilter, limit: number, cursor?: AuditCursor): Promise<AuditEventRecord[]> {
+/** Newest first, `limit` at most, after the event `after`; each filter uses an index on (column, at). */
+export function listAuditEvents(db: LineageClient, filter: AuditFilter, limit: number, after?: string): Promise<AuditEventRecord[]> {
   const where: Prisma.AuditEventWhereInput = {
     ...(filter.actor && (UUID.test(filter.actor) ? { tokenId: filter.actor } : { tokenName: filter.actor })),
     ...(filter.action && { action: filter.action }),
@@ -50,10 +44,10 @@ export function listAuditEvents(db: LineageClient, filter: AuditFilter, limit: n
     ...(filter.targetId && { targetId: filter.targetId }),
     ...(filter.since && { at: { gte: filter.since } }),
   };
-  const after: Prisma.AuditEventWhereInput | undefined = cursor && { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] };
   return db.auditEvent.findMany({
-    where: after ? { AND: [where, after] } : where,
+    where,
     orderBy: [{ at: 'desc' }, { id: 'desc' }],
     take: limit,
+    ...(after ? { cursor: { id: after }, skip: 1 } : {}),
   }) as Promise<AuditEventRecord[]>;
 }

@@ -1,28 +1,13 @@
 import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { listAuditEvents, type AuditCursor, type AuditEventRecord, type LineageClient } from '@cohort/lineage';
+import { listAuditEvents, type AuditEventRecord, type LineageClient } from '@cohort/lineage';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { callDependency } from '../common/dependency';
+import { AUDIT_PAGE } from '../common/page-sizes';
+import { Page, pageRequest, requireCursorRow } from '../common/pagination';
 import { LINEAGE } from '../lineage/lineage.module';
 import { Role } from '../auth/role.decorator';
-
-export const AUDIT_PAGE_MAX = 500;
-
-/** An opaque cursor: the last event of a page, as base64url JSON [at, id]. */
-const encodeCursor = (e: AuditEventRecord): string => Buffer.from(JSON.stringify([e.at.toISOString(), e.id])).toString('base64url');
-
-const cursor = z.string().transform((text, ctx): AuditCursor => {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(at);
-    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error();
-    return { at: date, id };
-  } catch {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not a cursor this API gave' });
-    return z.NEVER;
-  }
-});
 
 const query = z.object({
   actor: z.string().min(1).optional(),
@@ -30,8 +15,6 @@ const query = z.object({
   /** `kind` or `kind:id`. */
   target: z.string().regex(/^[a-z]+(:.+)?$/, 'kind, or kind:id').optional(),
   since: z.string().datetime({ offset: true }).transform((s) => new Date(s)).optional(),
-  limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).default(100),
-  cursor: cursor.optional(),
 });
 
 @ApiTags('audit')
@@ -48,23 +31,27 @@ export class AuditController {
   @ApiQuery({ name: 'action', required: false, description: 'e.g. suite.launch, suite.pause, token.revoke' })
   @ApiQuery({ name: 'target', required: false, description: 'kind or kind:id, e.g. suite:<id>' })
   @ApiQuery({ name: 'since', required: false, description: 'ISO 8601 time' })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${AUDIT_PAGE_MAX}, default 100` })
+  @ApiQuery({ name: 'limit', required: false, description: `1–${AUDIT_PAGE.max}, default ${AUDIT_PAGE.byDefault}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ description: '`events`, newest first, and `nextCursor` (null on the last page)' })
   @ApiBadRequestResponse({ description: '`issues` lists each bad parameter' })
   async list(@Query() raw: Record<string, string>): Promise<{ events: AuditEventRecord[]; nextCursor: string | null }> {
-    const parsed = query.safeParse(raw);
+    const { limit, cursor, ...filters } = raw;
+    const page = pageRequest({ limit, cursor }, AUDIT_PAGE, 'id');
+    const parsed = query.safeParse(filters);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
       throw new BadRequestException({ statusCode: 400, message: 'invalid audit query', issues });
     }
-    const { target, limit, cursor: after, ...filter } = parsed.data;
+    const { target, ...filter } = parsed.data;
     const [targetKind, ...targetId] = target?.split(':') ?? [];
-    // One more than asked: whether there is a next page, without a count over the table.
-    const rows = await callDependency('postgres', this.config.COHORT_DEPENDENCY_TIMEOUT_MS, () =>
-      listAuditEvents(this.db, { ...filter, targetKind, targetId: targetId.length ? targetId.join(':') : undefined }, limit + 1, after),
+    const postgres = <T>(call: () => Promise<T>) => callDependency('postgres', this.config.COHORT_DEPENDENCY_TIMEOUT_MS, call);
+    const rows = await postgres(() =>
+      listAuditEvents(this.db, { ...filter, targetKind, targetId: targetId.length ? targetId.join(':') : undefined }, page.limit + 1, page.after),
     );
-    const events = rows.slice(0, limit);
-    return { events, nextCursor: rows.length > limit ? encodeCursor(events[events.length - 1]) : null };
+    await requireCursorRow(rows, page.after, 'audit event', (id) => postgres(() => this.db.auditEvent.findUnique({ where: { id }, select: { id: true } })));
+    // The trail's body names its next page itself (it came before the headers the other lists use).
+    const { items, nextCursor } = Page.of(rows, page.limit, (last) => last.id);
+    return { events: items, nextCursor };
   }
 }

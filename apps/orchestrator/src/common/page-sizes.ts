@@ -5,3 +5,4 @@ import type { PageSize } from './pagination';
 export const SUITE_PAGE: PageSize = { byDefault: 100, max: 500 };
 export const EVALUATION_PAGE: PageSize = { byDefault: 1000, max: 5000 };
 export const METRICS_PAGE: PageSize = { byDefault: 1000, max: 10_000 };
+export const AUDIT_PAGE: PageSize = { byDefault: 100, max: 500 };

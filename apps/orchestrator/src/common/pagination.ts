@@ -62,6 +62,14 @@ export function pageRequest<C extends CursorKind>(
   return { limit, after };
 }
 
+/**
+ * A well-formed cursor that names no row gives an empty page; only then is it looked up, so the
+ * usual page costs no second query. `exists` runs the lookup (a dependency call of the caller's).
+ */
+export async function requireCursorRow(rows: readonly unknown[], after: string | undefined, what: string, exists: (id: string) => Promise<unknown>): Promise<void> {
+  if (rows.length === 0 && after !== undefined && !(await exists(after))) throw invalidPage('cursor', `names no ${what} (${after})`);
+}
+
 /** Turns a handler's Page into its items, with the next page's cursor and link in the headers. */
 @Injectable()
 export class PageHeadersInterceptor implements NestInterceptor {

@@ -9,7 +9,7 @@ import { requireUuid } from '../common/ids';
 import { callDependency, unavailable } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
 import { TemporalClientService } from '../temporal/temporal-client.service';
-import { invalidPage, Page, type PageRequest } from '../common/pagination';
+import { Page, requireCursorRow, type PageRequest } from '../common/pagination';
 import { toEvaluationView, type EvaluationRequestView, type EvaluationView } from './evaluation.views';
 
 /** Filters of the evaluation table, as query strings arrive (REST) or typed (GraphQL). */
@@ -82,10 +82,9 @@ export class EvaluationsService {
   /** A page of the tidy table; the cursor is the id of the previous page's last row. */
   private async list(filter: EvaluationFilter, { limit, after }: PageRequest<string>): Promise<Page<EvaluationView>> {
     const rows = await callDependency('postgres', this.timeout, () => listEvaluations(this.db, filter, { take: limit + 1, after }));
-    // As for suites: only an empty page can mean a cursor that names no row.
-    if (rows.length === 0 && after && !(await callDependency('postgres', this.timeout, () => this.db.evaluation.findUnique({ where: { id: after }, select: { id: true } })))) {
-      throw invalidPage('cursor', `names no evaluation (${after})`);
-    }
+    await requireCursorRow(rows, after, 'evaluation', (id) =>
+      callDependency('postgres', this.timeout, () => this.db.evaluation.findUnique({ where: { id }, select: { id: true } })),
+    );
     return Page.of(rows.map(toEvaluationView), limit, (last) => last.id);
   }
 

@@ -15,7 +15,7 @@ import { callDependency, unavailable, withTimeout } from '../common/dependency';
 import { LINEAGE } from '../lineage/lineage.module';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import { AuditService } from '../audit/audit.service';
-import { invalidPage, Page, type PageRequest } from '../common/pagination';
+import { Page, requireCursorRow, type PageRequest } from '../common/pagination';
 import { toSuiteSummaryView, toSuiteView, type SuiteSummaryView, type SuiteView } from './suite.views';
 
 @Injectable()
@@ -98,10 +98,7 @@ export class SuitesService {
   /** A page of suites, newest first; the cursor is the id of the previous page's last suite. */
   async list({ limit, after }: PageRequest<string>): Promise<Page<SuiteSummaryView>> {
     const suites = await this.postgres(() => listSuiteSummaries(this.db, limit + 1, after));
-    // Only an empty page can mean a cursor that names no suite: the usual page needs no second query.
-    if (suites.length === 0 && after && !(await this.postgres(() => this.db.suite.findUnique({ where: { id: after }, select: { id: true } })))) {
-      throw invalidPage('cursor', `names no suite (${after})`);
-    }
+    await requireCursorRow(suites, after, 'suite', (id) => this.postgres(() => this.db.suite.findUnique({ where: { id }, select: { id: true } })));
     return Page.of(suites.map(toSuiteSummaryView), limit, (last) => last.id);
   }
 
